@@ -1,0 +1,1 @@
+"""Stub: implemented by the xsens reader work."""

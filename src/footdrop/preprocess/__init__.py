@@ -1,0 +1,1 @@
+"""Preprocessing: units, time grid and gaps, signal quality, mounting alignment."""
