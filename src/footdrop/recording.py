@@ -199,7 +199,7 @@ class Recording:
         """Record a warning (and log it)."""
         if message not in self.warnings:
             self.warnings.append(message)
-            logger.warning(message)
+            logger.info(message)
 
     def __getitem__(self, placement: str) -> Sensor:
         return self.sensors[placement]

@@ -112,17 +112,19 @@ def read(
     inputs += [(Path(p), side) for p, side in ((left, "left_foot"), (right, "right_foot")) if p]
     if not inputs:
         raise ConfigError("no input file given", fix="name a file, or use --left/--right")
-    parts = [
-        read_raw(p, format=format, placement=side, fs=fs, columns=columns, **options)
-        for p, side in inputs
-    ]
-    rec = _merge(parts)
-    standardise_units(rec, units)
-    _repair_gaps(rec, max_interpolated_gap_s=max_interpolated_gap_s)
-    flag_clipping(rec)
-    if min_duration_s is not None:
-        check_duration(rec, min_duration_s=min_duration_s)
-    return rec
+    parts = []
+    for path, side in inputs:
+        part = read_raw(path, format=format, placement=side, fs=fs, columns=columns, **options)
+        try:
+            standardise_units(part, units)
+            _repair_gaps(part, max_interpolated_gap_s=max_interpolated_gap_s)
+            flag_clipping(part)
+            if min_duration_s is not None:
+                check_duration(part, min_duration_s=min_duration_s)
+        except FootdropError as err:
+            raise err.with_file(path) from None
+        parts.append(part)
+    return _merge(parts)
 
 
 def _merge(parts: list[Recording]) -> Recording:

@@ -48,7 +48,7 @@ def read_head(path: Path) -> bytes:
 def detect_format(path: str | Path) -> str:
     """Name of the registered format whose sniffer accepts the file's content."""
     path = Path(path)
-    head = read_head(path)
+    head = b"" if path.is_dir() else read_head(path)
     for reader in READERS.values():
         try:
             if reader.sniff(path, head):

@@ -1,0 +1,223 @@
+"""The ``footdrop`` command. Thin: parse options, call the library, print.
+
+Every :class:`~footdrop.errors.FootdropError` becomes a one-paragraph message on stderr and
+a non-zero exit code, without a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from footdrop.errors import FootdropError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Measure foot drop from shoe-worn IMUs. See `footdrop COMMAND --help`.",
+)
+
+# ----------------------------------------------------------------- shared reading options
+Files = Annotated[list[Path] | None, typer.Argument(help="Recording file(s) or BIDS folder.")]
+Left = Annotated[Path | None, typer.Option("--left", help="File of the left-foot sensor.")]
+Right = Annotated[Path | None, typer.Option("--right", help="File of the right-foot sensor.")]
+Format = Annotated[
+    str | None,
+    typer.Option("--format", help="Reader to use instead of detection from the content."),
+]
+Fs = Annotated[
+    float | None,
+    typer.Option("--fs", help="Sampling rate in Hz, for formats that do not store it."),
+]
+Columns = Annotated[
+    str | None,
+    typer.Option(
+        "--columns",
+        help="Column map for generic CSV: 'acc_x=AccX,...,gyr_z=GyrZ,time=t,acc_unit=g' "
+        "or a .toml/.json file.",
+    ),
+]
+AccUnit = Annotated[str | None, typer.Option("--acc-unit", help="Declare acc unit: m/s^2, g, mg.")]
+GyrUnit = Annotated[str | None, typer.Option("--gyr-unit", help="Declare gyr unit: deg/s, rad/s.")]
+Test = Annotated[str | None, typer.Option("--test", help="Mobilise-D test, e.g. Test5.")]
+Trial = Annotated[str | None, typer.Option("--trial", help="Mobilise-D trial, e.g. Trial1.")]
+Example = Annotated[
+    bool, typer.Option("--example", help="Use the bundled MS example recording.")
+]
+NoAlign = Annotated[
+    bool, typer.Option("--no-align", help="Keep the sensors' own axes (no foot-frame alignment).")
+]
+
+
+def _load(
+    files: list[Path] | None,
+    *,
+    left: Path | None,
+    right: Path | None,
+    format: str | None,
+    fs: float | None,
+    columns: str | None,
+    acc_unit: str | None,
+    gyr_unit: str | None,
+    test: str | None,
+    trial: str | None,
+    example: bool,
+    align: bool,
+    min_duration_s: float | None = None,
+):
+    from footdrop import io
+
+    units = {"*": {k: v for k, v in (("acc", acc_unit), ("gyr", gyr_unit)) if v}}
+    options: dict[str, Any] = {"units": units, "min_duration_s": min_duration_s}
+    if test:
+        options["test"] = test
+    if trial:
+        options["trial"] = trial
+    if example:
+        rec = io.read_example(**options)
+    else:
+        rec = io.read(
+            files or [], left=left, right=right, format=format, fs=fs, columns=columns, **options
+        )
+    if align:
+        from footdrop.preprocess.alignment import align_to_foot
+
+        rec = align_to_foot(rec)
+    return rec
+
+
+@app.command()
+def info(
+    files: Files = None,
+    left: Left = None,
+    right: Right = None,
+    format: Format = None,
+    fs: Fs = None,
+    columns: Columns = None,
+    acc_unit: AccUnit = None,
+    gyr_unit: GyrUnit = None,
+    test: Test = None,
+    trial: Trial = None,
+    example: Example = False,
+    no_align: NoAlign = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+) -> None:
+    """Show what a recording holds: format, sensors, rate, units, gaps, clipping, alignment."""
+    from footdrop.io.describe import describe
+
+    rec = _load(
+        files, left=left, right=right, format=format, fs=fs, columns=columns,
+        acc_unit=acc_unit, gyr_unit=gyr_unit, test=test, trial=trial, example=example,
+        align=not no_align, min_duration_s=None,
+    )
+    summary = describe(rec)
+    if as_json:
+        sys.stdout.write(json.dumps(summary, indent=2) + "\n")
+        return
+    _print_info(summary)
+
+
+@app.command()
+def convert(
+    inputs: Annotated[list[Path], typer.Argument(help="Input file(s), then the output folder.")],
+    left: Left = None,
+    right: Right = None,
+    format: Format = None,
+    fs: Fs = None,
+    columns: Columns = None,
+    acc_unit: AccUnit = None,
+    gyr_unit: GyrUnit = None,
+    test: Test = None,
+    trial: Trial = None,
+    subject: Annotated[str, typer.Option(help="BIDS subject label.")] = "01",
+    session: Annotated[str | None, typer.Option(help="BIDS session label.")] = None,
+    task: Annotated[str, typer.Option(help="BIDS task label.")] = "walking",
+    overwrite: Annotated[bool, typer.Option(help="Replace existing output files.")] = False,
+) -> None:
+    """Convert any supported input to BIDS-Motion (lossless; BIDS reads back identically).
+
+    The last argument is the output folder. Units are converted to m/s² and deg/s and
+    recorded; the sensors keep their own axes (no alignment is applied).
+    """
+    from footdrop.errors import ConfigError
+    from footdrop.io import write_bids
+
+    if len(inputs) < 1 or (len(inputs) < 2 and not (left or right)):
+        raise ConfigError("convert needs an input and an output folder",
+                          fix="write: footdrop convert IN... OUT_DIR")
+    *files, out = inputs
+    rec = _load(
+        files, left=left, right=right, format=format, fs=fs, columns=columns,
+        acc_unit=acc_unit, gyr_unit=gyr_unit, test=test, trial=trial, example=False,
+        align=False, min_duration_s=None,
+    )
+    written = write_bids(rec, out, subject=subject, session=session, task=task,
+                         overwrite=overwrite)
+    for path in written:
+        typer.echo(str(path))
+
+
+def _print_info(summary: dict[str, Any]) -> None:
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    console.print(f"[bold]Source[/bold]   {', '.join(summary['source'])}")
+    clocks = "one shared clock" if summary["synchronised"] else "separate, not synchronised"
+    console.print(
+        f"[bold]Format[/bold]   {summary['format']}    [bold]Duration[/bold] "
+        f"{summary['duration_s']:.2f} s    [bold]Clocks[/bold] {clocks}"
+    )
+    if summary["start_time"]:
+        console.print(f"[bold]Start[/bold]    {summary['start_time']}")
+    for placement, s in summary["sensors"].items():
+        console.print(
+            f"\n[bold cyan]{placement}[/bold cyan] ({s['name'] or 'unnamed'}): "
+            f"{s['fs_hz']:g} Hz, {s['n_samples']} samples, {s['duration_s']:.2f} s "
+            f"from {s['t0_s']:.2f} s"
+        )
+        units = ", ".join(f"{k} in {v}" for k, v in s["units"].items() if v)
+        console.print(f"  units      {units}; frame: {s['frame']}")
+        if s["gaps"]:
+            total = sum(g["duration_s"] for g in s["gaps"])
+            console.print(f"  gaps       {len(s['gaps'])} left as missing, {total:.2f} s in all; "
+                          f"{len(s['segments'])} valid segment(s)")
+        else:
+            console.print("  gaps       none left (see warnings for repaired ones)")
+        if s["clipped"]:
+            chans = sorted({c["channel"] for c in s["clipped"]})
+            console.print(f"  clipping   {len(s['clipped'])} range(s) in {', '.join(chans)}")
+        else:
+            console.print("  clipping   none")
+        align = (s["alignment"] or {}).get("description") if s["alignment"] else None
+        console.print(f"  alignment  {align or 'none applied'}")
+    if summary["warnings"]:
+        console.print("\n[bold]Warnings and conversions[/bold]")
+        for w in summary["warnings"]:
+            console.print(f"  - {w}", markup=False)
+
+
+def main() -> None:
+    """Entry point: run the app, turning footdrop errors into clean messages."""
+    import logging
+
+    logging.getLogger("footdrop").setLevel(logging.ERROR)  # warnings are printed by info
+    try:
+        app()
+    except FootdropError as err:
+        sys.stderr.write(f"footdrop: error: {err.message}\n")
+        sys.exit(err.exit_code)
+    except OSError as err:
+        sys.stderr.write(
+            f"footdrop: error: {getattr(err, 'filename', '') or ''}: {err.strerror or err}. "
+            "Fix: check the path and its permissions.\n"
+        )
+        sys.exit(2)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
