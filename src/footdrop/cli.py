@@ -162,6 +162,88 @@ def convert(
         typer.echo(str(path))
 
 
+Offset = Annotated[
+    str | None,
+    typer.Option(help="Sensor-to-point vector F,L,U in m (forward, lateral, up).",
+                 show_default=False),
+]
+
+
+def _offset(text: str | None, name: str):
+    from footdrop.errors import ConfigError
+
+    if text is None:
+        return None
+    try:
+        vals = tuple(float(v) for v in text.split(","))
+    except ValueError:
+        vals = ()
+    if len(vals) != 3:
+        raise ConfigError(f"--{name} {text!r} is not three numbers",
+                          fix=f"write --{name} F,L,U in metres, e.g. 0.17,-0.04,-0.045")
+    return vals
+
+
+@app.command()
+def analyze(
+    files: Files = None,
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("footdrop-out"),
+    left: Left = None,
+    right: Right = None,
+    format: Format = None,
+    fs: Fs = None,
+    columns: Columns = None,
+    acc_unit: AccUnit = None,
+    gyr_unit: GyrUnit = None,
+    test: Test = None,
+    trial: Trial = None,
+    example: Example = False,
+    toe_offset: Offset = None,
+    heel_offset: Offset = None,
+    left_toe_offset: Offset = None,
+    right_toe_offset: Offset = None,
+    left_heel_offset: Offset = None,
+    right_heel_offset: Offset = None,
+    shoe_length: Annotated[
+        float | None,
+        typer.Option(help="Shoe length in m; sets the forward parts of the default offsets."),
+    ] = None,
+) -> None:
+    """Strides, events and per-stride metrics: writes strides.csv and summary.json."""
+    from footdrop.gait.analyze import analyze as run
+    from footdrop.gait.analyze import write_outputs
+    from footdrop.gait.engine import offsets_for_shoe
+
+    rec = _load(
+        files, left=left, right=right, format=format, fs=fs, columns=columns,
+        acc_unit=acc_unit, gyr_unit=gyr_unit, test=test, trial=trial, example=example,
+        align=True, min_duration_s=3.0,
+    )
+    params: dict[str, Any] = {}
+    if shoe_length is not None:
+        params.update(offsets_for_shoe(shoe_length))
+    for name, value in (("toe_offset", toe_offset), ("heel_offset", heel_offset),
+                        ("left_toe_offset", left_toe_offset),
+                        ("right_toe_offset", right_toe_offset),
+                        ("left_heel_offset", left_heel_offset),
+                        ("right_heel_offset", right_heel_offset)):
+        vec = _offset(value, name.replace("_", "-"))
+        if vec is not None:
+            params[name] = vec
+    strides, summary = run(rec, **params)
+    paths = write_outputs(strides, summary, out)
+    for side, entry in summary["sides"].items():
+        med = entry["median"]
+        speed = med.get("gait_speed_mps")
+        length = med.get("stride_length_m")
+        typer.echo(
+            f"{side:>5}: {entry['n_strides']} strides"
+            + (f", median speed {speed:.2f} m/s, stride length {length:.2f} m" if speed else "")
+        )
+    for path in paths:
+        typer.echo(f"wrote {path}")
+
+
 def _print_info(summary: dict[str, Any]) -> None:
     from rich.console import Console
 

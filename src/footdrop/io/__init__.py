@@ -148,8 +148,14 @@ def _merge(parts: list[Recording]) -> Recording:
         rec.source += part.source
         rec.warnings += [w for w in part.warnings if w not in rec.warnings]
         rec.metadata.update(part.metadata)
-        rec.reference.update(part.reference)
         rec.start_time = rec.start_time or part.start_time
+    # references are kept per source file: sample-index events refer to that file's grid
+    with_ref = [p for p in parts if p.reference]
+    if len(with_ref) == 1:
+        rec.reference = with_ref[0].reference
+    elif with_ref:
+        rec.reference = {p.source[0] if p.source else str(i): p.reference
+                         for i, p in enumerate(with_ref)}
     return rec
 
 

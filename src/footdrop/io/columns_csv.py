@@ -69,10 +69,11 @@ def _header_tokens(head: bytes) -> list[str] | None:
         return None
     first = text.splitlines()[0]
     delim = guess_delimiter(text)
-    return [t.strip().strip('"').lower() for t in first.split(delim)]
+    return [t.strip().strip('"') for t in first.split(delim)]
 
 
 def _sniff_perfoot(path: Path, head: bytes) -> bool:
+    """Exactly the lower-case ``acc_x`` … ``gyr_z`` names (XSens writes ``Acc_X``)."""
     tokens = _header_tokens(head)
     return tokens is not None and set(CHANNELS) <= set(tokens)
 

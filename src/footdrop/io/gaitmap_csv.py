@@ -1,5 +1,8 @@
 """gaitmap-style CSV: two header rows (``sensor``, ``axis``) and a sample-number index.
 
+Some gaitmap files leave the first cell of the two header rows empty; they are accepted when
+the first row names ``*_sensor`` columns and the second ``acc_*``/``gyr_*`` axes.
+
 The format is that of the gaitmap library's example data: the first header row names the
 sensor of each column (``left_sensor``, ``right_sensor``), the second the axis (``acc_x`` …
 ``gyr_z``). Units are m/s² and deg/s by convention but not stated; the file has no rate, so
@@ -31,11 +34,13 @@ def _sniff(path: Path, head: bytes) -> bool:
     if text is None:
         return False
     lines = text.splitlines()
-    return (
-        len(lines) >= 2
-        and lines[0].split(",")[0].strip() == "sensor"
-        and lines[1].split(",")[0].strip() == "axis"
-    )
+    if len(lines) < 2:
+        return False
+    sensors = [t.strip() for t in lines[0].split(",")[1:]]
+    axes = {t.strip() for t in lines[1].split(",")[1:]}
+    named = lines[0].split(",")[0].strip() == "sensor" and lines[1].split(",")[0].strip() == "axis"
+    paired = bool(sensors) and all(t.endswith("_sensor") for t in sensors)
+    return (named or paired) and {"acc_x", "gyr_x"} <= axes
 
 
 def read_gaitmap_csv(path: Path, *, fs: float | None = None, **_: object) -> Recording:

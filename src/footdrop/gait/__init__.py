@@ -1,0 +1,1 @@
+"""Gait engine: walking bouts, strides and events, trajectory, per-stride metrics."""

@@ -1,0 +1,256 @@
+"""The gait engine: from aligned foot sensors to the per-stride table of CONTRACT.md.
+
+Pipeline per foot (each foot on its own clock):
+
+1. stance and swing (:mod:`footdrop.gait.stance`), one mid-stance per stance phase;
+2. strapdown integration of every mid-stance to mid-stance window with a tilt correction
+   and a zero-velocity update at both ends (per-stride de-drifting, as in Mariani et al.,
+   J Biomech 2010; Peruzzi et al., J Biomech 2011), in :mod:`footdrop.gait._kernels`;
+3. events in each window: final contact (FC) at the push-off peak of the sagittal angular
+   rate, initial contact (IC) at the onset of the landing impact, which exists whichever
+   part of the foot lands first;
+4. strides IC to next IC from pairs of consecutive windows, with the contract's metrics,
+   walking-bout membership, and turning and stair flags.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from footdrop.errors import ConfigError
+from footdrop.gait._kernels import WINDOW_FIELDS, window_metrics
+from footdrop.gait.stance import detect_stance
+from footdrop.recording import FOOT_PLACEMENTS, Recording, Sensor
+
+STRIDE_COLUMNS = [
+    "side", "stride_id", "ic_s", "fc_s", "next_ic_s", "stride_time_s", "stance_time_s",
+    "swing_time_s", "stride_length_m", "gait_speed_mps", "foot_strike_angle_deg",
+    "toe_off_angle_deg", "mid_swing_pitch_deg", "min_toe_clearance_m", "max_toe_clearance_m",
+    "max_heel_clearance_m", "lateral_excursion_m", "toe_scuff",
+]
+EXTRA_COLUMNS = ["bout_id", "turning", "stairs", "level_walking", "heading_change_deg",
+                 "height_change_m"]
+
+#: Default sensor-to-sole-point offsets (forward, lateral, up) in m, for a sensor on the
+#: lateral side or instep of a shoe of about 27 cm (see docs/gait.md).
+DEFAULT_TOE_OFFSET = (0.17, -0.04, -0.045)
+DEFAULT_HEEL_OFFSET = (-0.09, -0.04, -0.045)
+
+
+def offsets_for_shoe(shoe_length_m: float) -> dict[str, tuple[float, float, float]]:
+    """Toe and heel offsets for a shoe of the given length, sensor at the default place.
+
+    The default offsets put the sensor 35 % of the sole length in front of the heel; the
+    lateral and vertical parts keep their defaults.
+    """
+    if not 0.12 <= shoe_length_m <= 0.40:
+        raise ConfigError(f"shoe length {shoe_length_m:g} m is implausible",
+                          fix="give the shoe length in metres, e.g. --shoe-length 0.27")
+    total = DEFAULT_TOE_OFFSET[0] - DEFAULT_HEEL_OFFSET[0]
+    share = -DEFAULT_HEEL_OFFSET[0] / total
+    return {
+        "toe_offset": ((1 - share) * shoe_length_m, *DEFAULT_TOE_OFFSET[1:]),
+        "heel_offset": (-share * shoe_length_m, *DEFAULT_HEEL_OFFSET[1:]),
+    }
+
+
+@dataclass
+class _Side:
+    toe: np.ndarray
+    heel: np.ndarray
+
+
+def _vector(value: Any, name: str) -> np.ndarray:
+    arr = np.asarray(value, dtype=float)
+    if arr.shape != (3,) or not np.isfinite(arr).all():
+        raise ConfigError(f"{name} must be three numbers (forward, lateral, up) in m, "
+                          f"got {value!r}",
+                          fix=f"write e.g. --{name.replace('_', '-')} 0.17,-0.04,-0.045")
+    if np.abs(arr).max() > 0.5:
+        raise ConfigError(f"{name} {tuple(arr)} is over 0.5 m from the sensor",
+                          fix="give the offset in metres, not centimetres or millimetres")
+    return arr
+
+
+class GaitAnalysis:
+    """Strides, events and per-stride metrics of both feet.
+
+    Parameters
+    ----------
+    toe_offset, heel_offset
+        Sensor-to-toe and sensor-to-heel vectors (forward, lateral, up) in m, lateral
+        meaning away from the other foot; used for both feet unless overridden.
+    left_toe_offset, right_toe_offset, left_heel_offset, right_heel_offset
+        Per-side overrides.
+    min_stride_length_m
+        Windows whose foot moves less than this are not strides (weight shifts, shuffling
+        on the spot).
+    stride_time_range_s
+        Plausible stride times; windows outside are not strides.
+    turning_threshold_deg
+        Heading change over a stride above which it is flagged as turning.
+    stairs_threshold_m
+        Height change over a stride above which it is flagged as a stair stride.
+    ic_jerk_fraction
+        IC is the first sample of the landing impact whose jerk exceeds this fraction of
+        the impact's peak.
+    scuff_height_m, scuff_jerk
+        A swing scuffs when a sole point comes within ``scuff_height_m`` of the floor in
+        mid-swing, or an impact of at least ``scuff_jerk`` m/s³ occurs there.
+
+    Attributes
+    ----------
+    strides_ : pandas.DataFrame
+        One row per stride, the CONTRACT.md columns plus bout, turning and stair flags.
+    windows_ : dict
+        Per side, the raw mid-stance-to-mid-stance window results.
+    warnings_ : list of str
+    """
+
+    def __init__(
+        self,
+        toe_offset: tuple[float, float, float] = DEFAULT_TOE_OFFSET,
+        heel_offset: tuple[float, float, float] = DEFAULT_HEEL_OFFSET,
+        left_toe_offset: tuple[float, float, float] | None = None,
+        right_toe_offset: tuple[float, float, float] | None = None,
+        left_heel_offset: tuple[float, float, float] | None = None,
+        right_heel_offset: tuple[float, float, float] | None = None,
+        min_stride_length_m: float = 0.15,
+        stride_time_range_s: tuple[float, float] = (0.5, 4.0),
+        turning_threshold_deg: float = 20.0,
+        stairs_threshold_m: float = 0.10,
+        ic_jerk_fraction: float = 0.2,
+        scuff_height_m: float = 0.0,
+        scuff_jerk: float = 5000.0,
+    ) -> None:
+        self.toe_offset = toe_offset
+        self.heel_offset = heel_offset
+        self.left_toe_offset = left_toe_offset
+        self.right_toe_offset = right_toe_offset
+        self.left_heel_offset = left_heel_offset
+        self.right_heel_offset = right_heel_offset
+        self.min_stride_length_m = min_stride_length_m
+        self.stride_time_range_s = stride_time_range_s
+        self.turning_threshold_deg = turning_threshold_deg
+        self.stairs_threshold_m = stairs_threshold_m
+        self.ic_jerk_fraction = ic_jerk_fraction
+        self.scuff_height_m = scuff_height_m
+        self.scuff_jerk = scuff_jerk
+
+    # ------------------------------------------------------------------ geometry
+    def _geometry(self, side: str) -> _Side:
+        toe = getattr(self, f"{side}_toe_offset") or self.toe_offset
+        heel = getattr(self, f"{side}_heel_offset") or self.heel_offset
+        toe = _vector(toe, f"{side}_toe_offset")
+        heel = _vector(heel, f"{side}_heel_offset")
+        mirror = np.array([1.0, 1.0 if side == "left" else -1.0, 1.0])  # lateral → ±y
+        return _Side(toe=toe * mirror, heel=heel * mirror)
+
+    # ------------------------------------------------------------------ action
+    def analyze(self, recording: Recording) -> GaitAnalysis:
+        """Run the engine on every foot sensor of ``recording`` (in the foot frame)."""
+        frames = []
+        self.windows_: dict[str, np.ndarray] = {}
+        self.warnings_: list[str] = []
+        for placement in FOOT_PLACEMENTS:
+            side = placement.split("_")[0]
+            if placement not in recording:
+                self.warnings_.append(f"{side}: no {placement} sensor in the recording")
+                continue
+            sensor = recording[placement]
+            if sensor.frame != "foot":
+                raise ConfigError(
+                    f"the {placement} sensor is not in the foot frame",
+                    fix="align it first (footdrop.load or preprocess.alignment.align_to_foot)",
+                )
+            frames.append(self._analyze_sensor(sensor, side))
+        strides = pd.concat(frames, ignore_index=True) if frames else _empty()
+        self.strides_ = strides
+        return self
+
+    def _analyze_sensor(self, sensor: Sensor, side: str) -> pd.DataFrame:
+        geo = self._geometry(side)
+        rows = []
+        for start, stop in sensor.segments:
+            acc = np.ascontiguousarray(sensor.acc[start:stop])
+            gyr = np.ascontiguousarray(sensor.gyr[start:stop])
+            if stop - start < int(2 * sensor.fs):
+                continue
+            phases = detect_stance(acc, gyr, sensor.fs)
+            ms = phases.mid_stance
+            if ms.size < 3 or (ms < 0).any():
+                continue
+            win = window_metrics(acc, gyr, sensor.fs, ms, phases.swings, phases.gravity,
+                                 geo.toe, geo.heel, self.ic_jerk_fraction, self.scuff_jerk)
+            self.windows_[side] = win
+            rows.append(self._strides_from_windows(win, ms, sensor, start, side))
+        if not rows:
+            self.warnings_.append(f"{side}: no walking found")
+            return _empty()
+        df = pd.concat(rows, ignore_index=True)
+        if df.empty:
+            self.warnings_.append(f"{side}: no complete stride found")
+        return df
+
+    def _strides_from_windows(self, win, ms, sensor, offset, side) -> pd.DataFrame:
+        f = {name: win[:, i] for i, name in enumerate(WINDOW_FIELDS)}
+        fs = sensor.fs
+        dur = np.diff(ms) / fs
+        lo, hi = self.stride_time_range_s
+        valid = (
+            np.isfinite(f["ic"])
+            & (f["length"] >= self.min_stride_length_m)
+            & (dur >= lo) & (dur <= hi)
+        )
+        # stride k = IC of window w-1 to IC of window w, with FC and swing of window w
+        pair = valid[1:] & valid[:-1]
+        w = np.flatnonzero(pair) + 1
+        t = lambda idx: sensor.t0 + (idx + offset) / fs  # noqa: E731
+        ic = t(f["ic"][w - 1])
+        fc = t(f["fc"][w])
+        nxt = t(f["ic"][w])
+        stride_time = nxt - ic
+        length = f["length"][w]
+        turning = np.abs(f["heading_change"][w]) > self.turning_threshold_deg
+        stairs = np.abs(f["dz"][w]) > self.stairs_threshold_m
+        scuff = (f["min_sole"][w] <= self.scuff_height_m) | (f["swing_impact"][w] > 0)
+        # walking bouts: runs of consecutive valid windows
+        breaks = np.concatenate([[True], np.diff(w) != 1])
+        bout = np.cumsum(breaks) - 1
+        df = pd.DataFrame(
+            {
+                "side": side,
+                "stride_id": np.arange(w.size),
+                "ic_s": ic,
+                "fc_s": fc,
+                "next_ic_s": nxt,
+                "stride_time_s": stride_time,
+                "stance_time_s": fc - ic,
+                "swing_time_s": nxt - fc,
+                "stride_length_m": length,
+                "gait_speed_mps": length / stride_time,
+                "foot_strike_angle_deg": f["strike_pitch"][w - 1],
+                "toe_off_angle_deg": f["toe_off_pitch"][w],
+                "mid_swing_pitch_deg": f["mid_swing_pitch"][w],
+                "min_toe_clearance_m": f["mtc"][w],
+                "max_toe_clearance_m": f["max_toe"][w],
+                "max_heel_clearance_m": f["max_heel"][w],
+                "lateral_excursion_m": f["lateral"][w],
+                "toe_scuff": scuff.astype(int),
+                "bout_id": bout,
+                "turning": turning,
+                "stairs": stairs,
+                "level_walking": ~turning & ~stairs,
+                "heading_change_deg": f["heading_change"][w],
+                "height_change_m": f["dz"][w],
+            }
+        )
+        return df
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=float) for c in STRIDE_COLUMNS + EXTRA_COLUMNS})
