@@ -386,7 +386,9 @@ def main(argv=None) -> None:
             median_wall_s=part["s_per_min"] * 60,
             min_wall_s=part["s_per_min_best"] * 60,
             extrapolated=True,
-            extrapolated_from=f"{minutes:g}min (linear in data length)",
+            extrapolated_from=f"{minutes:g}min (linear in data length; gaitmap scales "
+            "somewhat super-linearly, so this likely underestimates)",
+            stage_times_s_of_median_run=None,
             dtw_segments_per_foot=None,
             strides_per_foot=None,
         )

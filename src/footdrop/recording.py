@@ -92,10 +92,11 @@ class Sensor:
     alignment: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
-        self.acc = np.asarray(self.acc, dtype=float)
-        self.gyr = np.asarray(self.gyr, dtype=float)
+        # C-contiguous float64: what the numba kernels and the writers expect
+        self.acc = np.ascontiguousarray(self.acc, dtype=float)
+        self.gyr = np.ascontiguousarray(self.gyr, dtype=float)
         if self.mag is not None:
-            self.mag = np.asarray(self.mag, dtype=float)
+            self.mag = np.ascontiguousarray(self.mag, dtype=float)
         if not self.segments and len(self.acc):
             self.segments = [(0, len(self.acc))]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -144,11 +145,13 @@ def test_random_rotation_recovered_hypothesis(quat):
     q = Rotation.from_quat(quat)
     fa = FootAlignment(level="full", heading="estimate").align(one_foot(q, side="right"))
     assert angle_deg(fa.rotations_["right_foot"] @ q.as_matrix()) < 3.0
-    # the default (snap) keeps gravity exactly and the heading within the snapping limit
-    fa = FootAlignment(level="full", heading="snap").align(one_foot(q, side="right"))
+    # default heading: gravity exact, the yaw left is the reported one and at most max_yaw_deg
+    fa = FootAlignment(level="full").align(one_foot(q, side="right"))
     r = fa.rotations_["right_foot"] @ q.as_matrix()
     assert np.degrees(np.arccos(np.clip(r[2, 2], -1, 1))) < 1.0
-    assert angle_deg(r) < 46.0
+    yaw = np.degrees(np.arctan2(r[1, 0], r[0, 0]))
+    assert abs(yaw) < fa.max_yaw_deg + 3
+    assert abs(abs(yaw) - abs(fa.report_["right_foot"]["residual_yaw_deg"])) < 3
 
 
 def test_diagonal_strap_is_corrected_in_auto_and_reported_in_snap():
@@ -161,7 +164,7 @@ def test_diagonal_strap_is_corrected_in_auto_and_reported_in_snap():
     fa = FootAlignment(heading="snap").align(one_foot(q))
     assert fa.report_["left_foot"]["yaw_correction_deg"] == 0.0
     assert abs(fa.report_["left_foot"]["residual_yaw_deg"]) == pytest.approx(40, abs=3)
-    assert any("turned by about 40°" in w and "not corrected" in w
+    assert any(re.search("turned by about 4[0-2]°", w) and "not corrected" in w
                for w in fa.recording_.warnings)
 
 
@@ -169,7 +172,7 @@ def test_small_heading_error_is_not_corrected():
     q = Rotation.from_euler("z", 10, degrees=True)
     fa = FootAlignment().align(one_foot(q))
     assert fa.report_["left_foot"]["yaw_correction_deg"] == 0.0
-    assert fa.report_["left_foot"]["residual_yaw_deg"] == pytest.approx(-10, abs=3)
+    assert abs(fa.report_["left_foot"]["residual_yaw_deg"]) == pytest.approx(10, abs=3)
     assert not any("turned by" in w for w in fa.recording_.warnings)
 
 
@@ -259,11 +262,23 @@ def test_alignment_record_is_json_and_complete():
     text = json.dumps(info)
     again = json.loads(text)
     assert np.asarray(again["rotation"]).shape == (3, 3)
+    assert again["description"].startswith("sensor axes mapped to the foot frame (x←")
     for key in ("method", "axis_mapping", "n_gravity_samples", "n_motion_windows",
                 "residual_tilt_deg", "residual_yaw_deg", "mounting_tilt_deg", "sign_cues"):
         assert key in again
     assert again["n_gravity_samples"] > 500 and again["n_motion_windows"] >= 15
     assert again["sign_cues_agreeing"] == 3
+
+
+def test_aligning_twice_changes_nothing_more():
+    q = Rotation.from_euler("xyz", [90, 20, 180], degrees=True)
+    first = FootAlignment().align(one_foot(q))
+    second = FootAlignment().align(first.recording_)
+    assert second.report_["left_foot"]["axis_mapping"] == "x←x, y←y, z←z"
+    assert angle_deg(second.rotations_["left_foot"]) < 0.5
+    total = np.asarray(second.report_["left_foot"]["rotation_from_device"])
+    assert angle_deg(total @ first.rotations_["left_foot"].T) < 0.5
+    assert any("declared foot frame confirmed" in w for w in second.recording_.warnings)
 
 
 def test_estimator_style():
@@ -458,7 +473,10 @@ def voisard_trials(voisard: Path) -> dict[str, Recording]:
 
 
 def _quiet(gyr: np.ndarray, fs: float) -> np.ndarray:
-    return uniform_filter1d(np.linalg.norm(gyr, axis=1), int(0.1 * fs)) < 20
+    """Still samples within 1 s of movement: foot-flat while walking, not quiet standing."""
+    rate = uniform_filter1d(np.linalg.norm(gyr, axis=1), int(0.1 * fs))
+    near_movement = uniform_filter1d((rate > 60).astype(float), int(2 * fs)) > 0
+    return (rate < 20) & near_movement
 
 
 def _mid_burst_gyr_y(gyr: np.ndarray, fs: float) -> np.ndarray:

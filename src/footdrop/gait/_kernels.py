@@ -1,7 +1,8 @@
-"""Numba kernels of the gait engine: quaternion strapdown and per-stride integration.
+"""Numba kernels of the gait engine: quaternion strapdown and per-window measurements.
 
-Quaternions are ``(w, x, y, z)`` and rotate the foot frame into the world frame (z up).
-All functions are compiled with ``cache=True`` so a warm process pays no JIT cost.
+Quaternions are ``(w, x, y, z)`` tuples and rotate the foot frame into the world frame
+(z up). The inner loops use scalar arithmetic only (no array allocation per sample), and
+every function is compiled with ``cache=True`` so a warm process pays no JIT cost.
 """
 
 from __future__ import annotations
@@ -12,151 +13,164 @@ from numba import njit
 DEG = np.pi / 180.0
 
 
-@njit(cache=True)
-def quat_mul(a, b):
-    return np.array(
-        [
-            a[0] * b[0] - a[1] * b[1] - a[2] * b[2] - a[3] * b[3],
-            a[0] * b[1] + a[1] * b[0] + a[2] * b[3] - a[3] * b[2],
-            a[0] * b[2] - a[1] * b[3] + a[2] * b[0] + a[3] * b[1],
-            a[0] * b[3] + a[1] * b[2] - a[2] * b[1] + a[3] * b[0],
-        ]
+@njit(cache=True, inline="always")
+def qmul(aw, ax, ay, az, bw, bx, by, bz):
+    return (
+        aw * bw - ax * bx - ay * by - az * bz,
+        aw * bx + ax * bw + ay * bz - az * by,
+        aw * by - ax * bz + ay * bw + az * bx,
+        aw * bz + ax * by - ay * bx + az * bw,
     )
 
 
-@njit(cache=True)
-def quat_from_rotvec(v):
-    angle = np.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2])
+@njit(cache=True, inline="always")
+def qexp(vx, vy, vz):
+    """Unit quaternion of the rotation vector ``v`` (rad)."""
+    angle = np.sqrt(vx * vx + vy * vy + vz * vz)
     if angle < 1e-12:
-        return np.array([1.0, 0.5 * v[0], 0.5 * v[1], 0.5 * v[2]])
+        return 1.0, 0.5 * vx, 0.5 * vy, 0.5 * vz
     s = np.sin(0.5 * angle) / angle
-    return np.array([np.cos(0.5 * angle), v[0] * s, v[1] * s, v[2] * s])
+    return np.cos(0.5 * angle), vx * s, vy * s, vz * s
 
 
-@njit(cache=True)
-def quat_rotate(q, v):
-    """Rotate vector ``v`` by unit quaternion ``q``."""
-    w, x, y, z = q[0], q[1], q[2], q[3]
-    tx = 2.0 * (y * v[2] - z * v[1])
-    ty = 2.0 * (z * v[0] - x * v[2])
-    tz = 2.0 * (x * v[1] - y * v[0])
-    return np.array(
-        [
-            v[0] + w * tx + y * tz - z * ty,
-            v[1] + w * ty + z * tx - x * tz,
-            v[2] + w * tz + x * ty - y * tx,
-        ]
+@njit(cache=True, inline="always")
+def qrot(w, x, y, z, vx, vy, vz):
+    """Rotate ``v`` by the unit quaternion ``(w, x, y, z)``."""
+    tx = 2.0 * (y * vz - z * vy)
+    ty = 2.0 * (z * vx - x * vz)
+    tz = 2.0 * (x * vy - y * vx)
+    return (
+        vx + w * tx + y * tz - z * ty,
+        vy + w * ty + z * tx - x * tz,
+        vz + w * tz + x * ty - y * tx,
     )
 
 
-@njit(cache=True)
-def quat_align_gravity(acc):
-    """Quaternion (zero yaw) turning the measured gravity direction ``acc`` onto +z."""
-    n = np.sqrt(acc[0] ** 2 + acc[1] ** 2 + acc[2] ** 2)
-    a = acc / n
-    # rotation from a to z: axis a x z, angle acos(a.z)
-    ax, ay = a[1], -a[0]
+@njit(cache=True, inline="always")
+def level_rotation(ux, uy, uz, fraction):
+    """Quaternion turning direction ``u`` towards +z by ``fraction`` of the angle."""
+    n = np.sqrt(ux * ux + uy * uy + uz * uz)
+    ux, uy, uz = ux / n, uy / n, uz / n
+    ax, ay = uy, -ux
     s = np.sqrt(ax * ax + ay * ay)
-    c = a[2]
     if s < 1e-12:
-        if c > 0:
-            return np.array([1.0, 0.0, 0.0, 0.0])
-        return np.array([0.0, 1.0, 0.0, 0.0])
-    angle = np.arctan2(s, c)
-    return quat_from_rotvec(np.array([ax / s * angle, ay / s * angle, 0.0]))
+        if uz > 0:
+            return 1.0, 0.0, 0.0, 0.0
+        return 0.0, 1.0, 0.0, 0.0
+    angle = np.arctan2(s, uz) * fraction
+    return qexp(ax / s * angle, ay / s * angle, 0.0)
 
 
 @njit(cache=True)
-def strapdown_window(acc, gyr, fs, start, stop, gravity, move0, move1):
+def _mean_acc(acc, centre, half):
+    lo = max(0, centre - half)
+    hi = min(acc.shape[0], centre + half + 1)
+    sx = sy = sz = 0.0
+    for k in range(lo, hi):
+        sx += acc[k, 0]
+        sy += acc[k, 1]
+        sz += acc[k, 2]
+    n = hi - lo
+    return sx / n, sy / n, sz / n
+
+
+@njit(cache=True)
+def strapdown_window(acc, gyr, fs, start, stop, gravity, move0, move1, quat, vel, pos):
     """Orientation, velocity and position of the sensor from one mid-stance to the next.
 
     Parameters
     ----------
     acc, gyr
-        Whole-recording arrays (m/s², deg/s) in the foot frame.
+        Whole-segment arrays (m/s², deg/s) in the foot frame.
     start, stop
         Mid-stance sample indices; the foot is taken as still at both.
+    gravity
+        Local gravity magnitude (m/s²) measured by this sensor at rest.
     move0, move1
         First and last moving sample (absolute); the foot is still outside them, so the
         velocity is zero there and all drift is spread over the movement.
-    gravity
-        Local gravity magnitude (m/s²) measured by this sensor at rest.
+    quat, vel, pos
+        Output buffers with at least ``stop - start + 1`` rows (4, 3 and 3 columns).
 
-    Returns
-    -------
-    quat : (m, 4), vel : (m, 3), pos : (m, 3) with ``m = stop - start + 1``.
-        Orientation starts with zero yaw. The tilt error found at ``stop`` (where gravity is
-        measured again) is removed by spreading its correction linearly over the movement;
-        velocity is integrated over the movement only and de-drifted linearly to zero at its
-        end (zero-velocity update at both ends).
+    Orientation starts level with zero yaw. The tilt error found at ``stop`` (where gravity
+    is measured again) is removed by spreading its correction linearly over the movement;
+    velocity is integrated over the movement only and de-drifted linearly to zero at its
+    end: a zero-velocity update at both ends (per-stride de-drifting).
     """
     m = stop - start + 1
     dt = 1.0 / fs
-    quat = np.empty((m, 4))
-    # initial attitude from gravity averaged around the mid-stance
-    g0 = np.zeros(3)
-    lo = max(0, start - 2)
-    hi = min(acc.shape[0], start + 3)
-    for k in range(lo, hi):
-        g0 += acc[k]
-    quat[0] = quat_align_gravity(g0 / (hi - lo))
+    gx, gy, gz = _mean_acc(acc, start, 2)
+    w, x, y, z = level_rotation(gx, gy, gz, 1.0)
+    quat[0, 0], quat[0, 1], quat[0, 2], quat[0, 3] = w, x, y, z
+    half = 0.5 * DEG * dt
     for k in range(1, m):
-        w = 0.5 * (gyr[start + k - 1] + gyr[start + k]) * DEG * dt
-        q = quat_mul(quat[k - 1], quat_from_rotvec(w))
-        quat[k] = q / np.sqrt(np.sum(q * q))
+        i = start + k
+        dw, dx, dy, dz = qexp(
+            (gyr[i - 1, 0] + gyr[i, 0]) * half,
+            (gyr[i - 1, 1] + gyr[i, 1]) * half,
+            (gyr[i - 1, 2] + gyr[i, 2]) * half,
+        )
+        w, x, y, z = qmul(w, x, y, z, dw, dx, dy, dz)
+        n = np.sqrt(w * w + x * x + y * y + z * z)
+        w, x, y, z = w / n, x / n, y / n, z / n
+        quat[k, 0], quat[k, 1], quat[k, 2], quat[k, 3] = w, x, y, z
     # tilt correction: at stop the measured gravity must point up
-    g1 = np.zeros(3)
-    lo = max(0, stop - 2)
-    hi = min(acc.shape[0], stop + 3)
-    for k in range(lo, hi):
-        g1 += acc[k]
-    up = quat_rotate(quat[m - 1], g1 / (hi - lo))
-    up = up / np.sqrt(np.sum(up * up))
-    # rotation taking 'up' onto +z, about a horizontal axis
-    ax, ay = up[1], -up[0]
-    s = np.sqrt(ax * ax + ay * ay)
+    gx, gy, gz = _mean_acc(acc, stop, 2)
+    ux, uy, uz = qrot(w, x, y, z, gx, gy, gz)
     i0 = max(0, min(m - 1, move0 - start))
     i1 = max(i0 + 1, min(m - 1, move1 - start))
-    if s > 1e-12:
-        angle = np.arctan2(s, up[2])
-        for k in range(m):
-            f = min(1.0, max(0.0, (k - i0) / (i1 - i0)))
-            corr = quat_from_rotvec(np.array([ax / s * angle * f, ay / s * angle * f, 0.0]))
-            q = quat_mul(corr, quat[k])
-            quat[k] = q / np.sqrt(np.sum(q * q))
+    for k in range(i0 + 1, m):
+        f = min(1.0, (k - i0) / (i1 - i0))
+        cw, cx, cy, cz = level_rotation(ux, uy, uz, f)
+        w, x, y, z = qmul(cw, cx, cy, cz, quat[k, 0], quat[k, 1], quat[k, 2], quat[k, 3])
+        quat[k, 0], quat[k, 1], quat[k, 2], quat[k, 3] = w, x, y, z
     # free acceleration in the world frame, integrated over the movement only
-    vel = np.zeros((m, 3))
-    pos = np.zeros((m, 3))
-    prev = quat_rotate(quat[i0], acc[start + i0])
-    prev[2] -= gravity
+    for k in range(m):
+        vel[k, 0] = vel[k, 1] = vel[k, 2] = 0.0
+        pos[k, 0] = pos[k, 1] = pos[k, 2] = 0.0
+    px, py, pz = qrot(quat[i0, 0], quat[i0, 1], quat[i0, 2], quat[i0, 3],
+                      acc[start + i0, 0], acc[start + i0, 1], acc[start + i0, 2])
+    pz -= gravity
     for k in range(i0 + 1, i1 + 1):
-        cur = quat_rotate(quat[k], acc[start + k])
-        cur[2] -= gravity
-        for i in range(3):
-            vel[k, i] = vel[k - 1, i] + 0.5 * (prev[i] + cur[i]) * dt
-        prev = cur
-    end = vel[i1].copy()
+        cx, cy, cz = qrot(quat[k, 0], quat[k, 1], quat[k, 2], quat[k, 3],
+                          acc[start + k, 0], acc[start + k, 1], acc[start + k, 2])
+        cz -= gravity
+        vel[k, 0] = vel[k - 1, 0] + 0.5 * (px + cx) * dt
+        vel[k, 1] = vel[k - 1, 1] + 0.5 * (py + cy) * dt
+        vel[k, 2] = vel[k - 1, 2] + 0.5 * (pz + cz) * dt
+        px, py, pz = cx, cy, cz
+    ex, ey, ez = vel[i1, 0], vel[i1, 1], vel[i1, 2]
     for k in range(i0 + 1, i1 + 1):
         f = (k - i0) / (i1 - i0)
-        for i in range(3):
-            vel[k, i] -= f * end[i]
+        vel[k, 0] -= f * ex
+        vel[k, 1] -= f * ey
+        vel[k, 2] -= f * ez
     for k in range(1, m):
-        for i in range(3):
-            pos[k, i] = pos[k - 1, i] + 0.5 * (vel[k - 1, i] + vel[k, i]) * dt
-    return quat, vel, pos
+        for c in range(3):
+            pos[k, c] = pos[k - 1, c] + 0.5 * (vel[k - 1, c] + vel[k, c]) * dt
+    return m
 
 
-@njit(cache=True)
-def _pitch(q):
-    """Sole pitch (deg) of the foot x axis above the horizontal."""
-    x = quat_rotate(q, np.array([1.0, 0.0, 0.0]))
-    return np.arcsin(min(1.0, max(-1.0, x[2]))) / DEG
+@njit(cache=True, inline="always")
+def _pitch(w, x, y, z):
+    """Sole pitch (deg): angle of the foot x axis above the horizontal."""
+    xz = 2.0 * (x * z - w * y)
+    return np.arcsin(min(1.0, max(-1.0, xz))) / DEG
 
 
-@njit(cache=True)
-def _heading(q):
-    x = quat_rotate(q, np.array([1.0, 0.0, 0.0]))
-    return np.arctan2(x[1], x[0]) / DEG
+@njit(cache=True, inline="always")
+def _heading(w, x, y, z):
+    xx = 1.0 - 2.0 * (y * y + z * z)
+    xy = 2.0 * (x * y + w * z)
+    return np.arctan2(xy, xx) / DEG
+
+
+@njit(cache=True, inline="always")
+def _jerk(acc, i, fs):
+    d0 = acc[i, 0] - acc[i - 1, 0]
+    d1 = acc[i, 1] - acc[i - 1, 1]
+    d2 = acc[i, 2] - acc[i - 1, 2]
+    return np.sqrt(d0 * d0 + d1 * d1 + d2 * d2) * fs
 
 
 #: Columns of the per-window result matrix of :func:`window_metrics`.
@@ -168,7 +182,7 @@ WINDOW_FIELDS = (
 
 
 @njit(cache=True)
-def window_metrics(acc, gyr, fs, ms, swings, gravity, toe, heel, ic_fraction, scuff_jerk):
+def window_metrics(acc, gyr, fs, ms, swings, gravity, toe, heel, ic_fraction):
     """Integrate every mid-stance to mid-stance window and measure its swing.
 
     Returns a ``(len(ms) - 1, len(WINDOW_FIELDS))`` matrix. Sample indices (``fc``, ``ic``,
@@ -178,25 +192,33 @@ def window_metrics(acc, gyr, fs, ms, swings, gravity, toe, heel, ic_fraction, sc
     """
     nw = ms.shape[0] - 1
     out = np.full((nw, len(WINDOW_FIELDS)), np.nan)
-    centre = 0.5 * (toe + heel)
+    longest = 1
+    for w in range(nw):
+        longest = max(longest, ms[w + 1] - ms[w] + 1)
+    quat = np.empty((longest, 4))
+    vel = np.empty((longest, 3))
+    pos = np.empty((longest, 3))
+    h_toe = np.empty(longest)
+    h_heel = np.empty(longest)
+    cxy = np.empty((longest, 2))
+    cz = np.empty(longest)
+    cx0, cy0, cz0 = 0.5 * (toe[0] + heel[0]), 0.5 * (toe[1] + heel[1]), 0.5 * (toe[2] + heel[2])
     for w in range(nw):
         a = ms[w]
         b = ms[w + 1]
         if b - a < 4:
             continue
-        bad = False
+        finite = True
         for k in range(a, b + 1):
-            if not (np.isfinite(acc[k, 0]) and np.isfinite(acc[k, 1]) and np.isfinite(acc[k, 2])
-                    and np.isfinite(gyr[k, 0]) and np.isfinite(gyr[k, 1])
-                    and np.isfinite(gyr[k, 2])):
-                bad = True
-                break
-        if bad:
+            for c in range(3):
+                if not (np.isfinite(acc[k, c]) and np.isfinite(gyr[k, c])):
+                    finite = False
+        if not finite:
             continue
-        quat, vel, pos = strapdown_window(acc, gyr, fs, a, b, gravity, swings[w, 0],
-                                          swings[w, 1] - 1)
-        m = b - a + 1
-        # events from the sagittal angular rate and the landing impact
+        m = strapdown_window(acc, gyr, fs, a, b, gravity, swings[w, 0], swings[w, 1] - 1,
+                             quat, vel, pos)
+        # events: swing trough of the sagittal rate, push-off peak before it (FC), and the
+        # onset of the landing impact after it (IC)
         trough = 0
         for k in range(m):
             if gyr[a + k, 1] < gyr[a + trough, 1]:
@@ -208,58 +230,41 @@ def window_metrics(acc, gyr, fs, ms, swings, gravity, toe, heel, ic_fraction, sc
         jmax = 0.0
         jarg = trough
         for k in range(max(trough, 1), m):
-            j = 0.0
-            for i in range(3):
-                d = acc[a + k, i] - acc[a + k - 1, i]
-                j += d * d
-            j = np.sqrt(j) * fs
+            j = _jerk(acc, a + k, fs)
             if j > jmax:
                 jmax = j
                 jarg = k
         ic = jarg
-        while ic > trough + 1:
-            j = 0.0
-            for i in range(3):
-                d = acc[a + ic - 1, i] - acc[a + ic - 2, i]
-                j += d * d
-            if np.sqrt(j) * fs < ic_fraction * jmax:
-                break
+        while ic > trough + 1 and _jerk(acc, a + ic - 1, fs) >= ic_fraction * jmax:
             ic -= 1
-        # geometry of the sole points
-        h_toe = np.empty(m)
-        h_heel = np.empty(m)
-        c_xy = np.empty((m, 2))
-        c_z = np.empty(m)
-        pitch = np.empty(m)
+        # sole points and foot centre
         for k in range(m):
-            rt = quat_rotate(quat[k], toe)
-            rh = quat_rotate(quat[k], heel)
-            rc = quat_rotate(quat[k], centre)
-            h_toe[k] = pos[k, 2] + rt[2]
-            h_heel[k] = pos[k, 2] + rh[2]
-            c_xy[k, 0] = pos[k, 0] + rc[0]
-            c_xy[k, 1] = pos[k, 1] + rc[1]
-            c_z[k] = pos[k, 2] + rc[2]
-            pitch[k] = _pitch(quat[k])
-        h_toe -= h_toe[0]
-        h_heel -= h_heel[0]
-        p0 = pitch[0]
-        p1 = pitch[m - 1]
-        dx = c_xy[m - 1, 0] - c_xy[0, 0]
-        dy = c_xy[m - 1, 1] - c_xy[0, 1]
+            qw, qx, qy, qz = quat[k, 0], quat[k, 1], quat[k, 2], quat[k, 3]
+            h_toe[k] = pos[k, 2] + qrot(qw, qx, qy, qz, toe[0], toe[1], toe[2])[2]
+            h_heel[k] = pos[k, 2] + qrot(qw, qx, qy, qz, heel[0], heel[1], heel[2])[2]
+            rx, ry, rz = qrot(qw, qx, qy, qz, cx0, cy0, cz0)
+            cxy[k, 0] = pos[k, 0] + rx
+            cxy[k, 1] = pos[k, 1] + ry
+            cz[k] = pos[k, 2] + rz
+        t0, hh0 = h_toe[0], h_heel[0]
+        for k in range(m):
+            h_toe[k] -= t0
+            h_heel[k] -= hh0
+        e = m - 1
+        p0 = _pitch(quat[0, 0], quat[0, 1], quat[0, 2], quat[0, 3])
+        p1 = _pitch(quat[e, 0], quat[e, 1], quat[e, 2], quat[e, 3])
+        dx = cxy[e, 0] - cxy[0, 0]
+        dy = cxy[e, 1] - cxy[0, 1]
         length = np.sqrt(dx * dx + dy * dy)
-        # swing metrics between toe-off and initial contact
-        s0 = fc
-        s1 = ic
+        s0, s1 = fc, ic
+        half = (s0 + s1) // 2
         lateral = 0.0
         max_heel = -np.inf
-        min_sole = np.inf
         for k in range(s0, s1 + 1):
             if length > 1e-6:
-                off = abs((c_xy[k, 0] - c_xy[0, 0]) * dy - (c_xy[k, 1] - c_xy[0, 1]) * dx) / length
-                lateral = max(lateral, off)
+                off = abs((cxy[k, 0] - cxy[0, 0]) * dy - (cxy[k, 1] - cxy[0, 1]) * dx)
+                lateral = max(lateral, off / length)
             max_heel = max(max_heel, h_heel[k])
-        half = (s0 + s1) // 2
         max_toe = -np.inf
         for k in range(half, s1 + 1):
             max_toe = max(max_toe, h_toe[k])
@@ -282,20 +287,17 @@ def window_metrics(acc, gyr, fs, ms, swings, gravity, toe, heel, ic_fraction, sc
             if h_toe[lo] < h_toe[early] and h_toe[lo] < h_toe[late]:
                 mtc = h_toe[lo]
                 mtc_k = lo
+        # mid-swing (middle three fifths): lowest sole point and strongest impact
         q1 = s0 + (s1 - s0) // 5
         q4 = s1 - (s1 - s0) // 5
         impact = 0.0
+        min_sole = np.inf
         for k in range(max(q1, 1), q4 + 1):
             min_sole = min(min_sole, min(h_toe[k], h_heel[k]))
-            j = 0.0
-            for i in range(3):
-                d = acc[a + k, i] - acc[a + k - 1, i]
-                j += d * d
-            impact = max(impact, np.sqrt(j) * fs)
+            impact = max(impact, _jerk(acc, a + k, fs))
         mid_k = mtc_k if mtc_k >= 0 else (s0 + s1) // 2
-        head0 = _heading(quat[0])
-        head1 = _heading(quat[m - 1])
-        dh = head1 - head0
+        dh = _heading(quat[e, 0], quat[e, 1], quat[e, 2], quat[e, 3]) - _heading(
+            quat[0, 0], quat[0, 1], quat[0, 2], quat[0, 3])
         if dh > 180.0:
             dh -= 360.0
         elif dh < -180.0:
@@ -305,17 +307,17 @@ def window_metrics(acc, gyr, fs, ms, swings, gravity, toe, heel, ic_fraction, sc
         row[1] = a + ic
         row[2] = a + trough
         row[3] = length
-        row[4] = c_z[m - 1] - c_z[0]
+        row[4] = cz[e] - cz[0]
         row[5] = dh
-        row[6] = pitch[fc] - p0
-        row[7] = pitch[ic] - p1
-        row[8] = pitch[mid_k] - p0
+        row[6] = _pitch(quat[fc, 0], quat[fc, 1], quat[fc, 2], quat[fc, 3]) - p0
+        row[7] = _pitch(quat[ic, 0], quat[ic, 1], quat[ic, 2], quat[ic, 3]) - p1
+        row[8] = _pitch(quat[mid_k, 0], quat[mid_k, 1], quat[mid_k, 2], quat[mid_k, 3]) - p0
         row[9] = mtc
         row[10] = a + mtc_k if mtc_k >= 0 else np.nan
         row[11] = max_toe
         row[12] = max_heel
         row[13] = lateral
         row[14] = min_sole
-        row[15] = impact >= scuff_jerk
+        row[15] = impact
         row[16] = p1
     return out

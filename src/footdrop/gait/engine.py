@@ -185,7 +185,7 @@ class GaitAnalysis:
             if ms.size < 3 or (ms < 0).any():
                 continue
             win = window_metrics(acc, gyr, sensor.fs, ms, phases.swings, phases.gravity,
-                                 geo.toe, geo.heel, self.ic_jerk_fraction, self.scuff_jerk)
+                                 geo.toe, geo.heel, self.ic_jerk_fraction)
             self.windows_[side] = win
             rows.append(self._strides_from_windows(win, ms, sensor, start, side))
         if not rows:
@@ -217,7 +217,8 @@ class GaitAnalysis:
         length = f["length"][w]
         turning = np.abs(f["heading_change"][w]) > self.turning_threshold_deg
         stairs = np.abs(f["dz"][w]) > self.stairs_threshold_m
-        scuff = (f["min_sole"][w] <= self.scuff_height_m) | (f["swing_impact"][w] > 0)
+        scuff = (f["min_sole"][w] <= self.scuff_height_m) | (
+            f["swing_impact"][w] >= self.scuff_jerk)
         # walking bouts: runs of consecutive valid windows
         breaks = np.concatenate([[True], np.diff(w) != 1])
         bout = np.cumsum(breaks) - 1

@@ -33,8 +33,6 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
-from scipy.io import loadmat
-from scipy.io.matlab import mat_struct
 
 from footdrop.errors import ConfigError, ReadError, SignalError
 from footdrop.io._registry import Reader, register
@@ -59,6 +57,11 @@ _INFO_NAMES = {
 _FIX_FILE = "check that the file is a complete Mobilise-D data.mat (MATLAB v7)"
 
 
+
+def _is_struct(obj: Any) -> bool:
+    """A MATLAB struct as loaded with ``struct_as_record=False`` (duck-typed, no import)."""
+    return hasattr(obj, "_fieldnames")
+
 def _sniff(path: Path, head: bytes) -> bool:
     if head.startswith(_MAT_V73):
         return path.name.lower() == "data.mat"
@@ -77,12 +80,12 @@ def _sniff(path: Path, head: bytes) -> bool:
 
 
 def _fields(obj: Any) -> list[str]:
-    return list(obj._fieldnames) if isinstance(obj, mat_struct) else []
+    return list(obj._fieldnames) if _is_struct(obj) else []
 
 
 def to_plain(obj: Any) -> Any:
     """MATLAB structs and arrays as dicts, lists, floats, ints and strings."""
-    if isinstance(obj, mat_struct):
+    if _is_struct(obj):
         return {f: to_plain(getattr(obj, f)) for f in obj._fieldnames}
     if isinstance(obj, np.ndarray):
         if obj.dtype == object:
@@ -129,6 +132,8 @@ def _standards(node: Any) -> dict[str, Any]:
 
 def _load(path: Path, what: str = "data.mat") -> dict[str, Any]:
     try:
+        from scipy.io import loadmat  # imported here: it slows every CLI start
+
         return loadmat(path, squeeze_me=True, struct_as_record=False)
     except NotImplementedError:
         raise ReadError(f"{what} is a MATLAB v7.3 (HDF5) file, which cannot be read",
@@ -153,7 +158,7 @@ def _pick(name: str | None, options: list[str], kind: str, path: Path, context: 
 
 
 def _rate(fs_node: Any, channel: str) -> float | None:
-    value = getattr(fs_node, channel, None) if isinstance(fs_node, mat_struct) else fs_node
+    value = getattr(fs_node, channel, None) if _is_struct(fs_node) else fs_node
     try:
         value = float(np.asarray(value, dtype=float).reshape(-1)[0])
     except (TypeError, ValueError, IndexError):
