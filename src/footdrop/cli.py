@@ -277,6 +277,9 @@ def _print_info(summary: dict[str, Any]) -> None:
             console.print("  clipping   none")
         align = (s["alignment"] or {}).get("description") if s["alignment"] else None
         console.print(f"  alignment  {align or 'none applied'}")
+        side = (s["alignment"] or {}).get("side_check")
+        if side:
+            console.print(f"  side check left/right labels: {side}")
     if summary["warnings"]:
         console.print("\n[bold]Warnings and conversions[/bold]")
         for w in summary["warnings"]:
