@@ -3,9 +3,10 @@
 import numpy as np
 import pandas as pd
 import pytest
-from synthetic import walking_foot
 
 from footdrop.recording import Recording, Sensor
+
+from synthetic import walking_foot
 
 
 def _rec():

@@ -174,6 +174,29 @@ def test_reference_on_synthetic_walk_recovers_events_and_metrics():
         assert (st["strike_point"] == "heel").all()
 
 
+def test_reference_bridges_short_marker_gaps():
+    markers, _ = synthetic_walk()
+    full = MocapReference().extract(markers).strides_
+    gappy = Markers({k: v.copy() for k, v in markers.items()})
+    gappy.fs = markers.fs
+    gappy["L_FCC"][400:405] = np.nan  # 50 ms dropout in swing
+    gappy["R_TOE"][700:703] = np.nan
+    ref = MocapReference().extract(gappy).strides_
+    assert len(ref) == len(full)
+    cols = ["ic_s", "fc_s", "stride_length_m", "foot_strike_angle_deg"]
+    assert np.allclose(ref[cols], full[cols], atol=0.01)
+
+
+def test_read_mocap_converts_and_marks_missing(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text(",A,A,A,B,B,B\n,x,y,z,x,y,z\n0,1000,2000,30,0,0,0\n1,1001,,31,5,6,7\n")
+    m = read_mocap(path)
+    assert m.fs == 100.0
+    assert np.allclose(m["A"][0], [1.0, 2.0, 0.03])
+    assert np.isnan(m["A"][1, 1]) and np.isnan(m["B"][0]).all()
+    assert np.allclose(m["B"][1], [0.005, 0.006, 0.007])
+
+
 def _rigid_motion(t):
     u = np.clip(t - 1.0, 0, 1)
     ramp = u**3 * (10 - 15 * u + 6 * u**2)  # still for 1 s, then a C2-smooth start

@@ -20,20 +20,20 @@ tracking system *and its siblings* (same subject, session, task, acq and run; pa
 back whole. Files without a ``"footdrop"`` key (any BIDS-Motion dataset) are read best
 effort: one sensor per tracked point with ACCEL and GYRO x/y/z channels, placement guessed
 from the tracked-point name, units from ``channels.tsv``, ``t0 = 0``, axes in the sensor frame.
+
+The tagged JSON is in :mod:`footdrop.io._tagged_json`, the handling of a tracking system's
+files in :mod:`footdrop.io._bids_files`, and the reading of foreign datasets in
+:mod:`footdrop.io._bids_foreign`.
 """
 
 from __future__ import annotations
 
-import base64
 import json
-import math
 import os
 import re
 import tempfile
-from datetime import datetime
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -41,83 +41,25 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from footdrop.errors import ConfigError, ReadError
+from footdrop.io._bids_files import (
+    FIX_PAIR,
+    KINDS,
+    NULLS,
+    SUFFIXES,
+    load_sidecars,
+    motion_files,
+    read_columns,
+)
+from footdrop.io._bids_foreign import acq_time, foreign_sensors
+from footdrop.io._bids_foreign import placement_from_tracked_point as placement_from_tracked_point
 from footdrop.io._registry import HEAD_BYTES, Reader, head_text, register
+from footdrop.io._tagged_json import encode
 from footdrop.recording import Recording, Sensor
 
 SCHEMA_VERSION = 1
-_SUFFIXES = ("_motion.tsv", "_channels.tsv", "_motion.json")
-_KINDS = (("acc", "ACC", "ACCEL"), ("gyr", "GYR", "GYRO"), ("mag", "MAG", "MAGN"))
-_NULLS = ["n/a", "N/A", "NaN", "nan", ""]
 _LABEL = re.compile(r"[A-Za-z0-9]+")
 _HEAD_KEYS = {"order", "source", "format", "start_time", "metadata", "reference", "warnings",
               "tracksys"}
-_FIX_PAIR = "keep *_motion.tsv, *_channels.tsv and *_motion.json of a tracking system together"
-
-# ----------------------------------------------------------------------------- JSON tags
-
-
-def _enc(obj: Any, where: Any) -> Any:
-    """JSON-safe form of ``obj``; NaN, tuples, arrays, datetimes and paths are tagged.
-
-    ``where`` is a lazily built ``(parent, key)`` path, spelt out only in the error.
-    """
-    kind = type(obj)
-    if kind is str or kind is int or kind is bool or obj is None:
-        return obj
-    if kind is float:
-        return obj if math.isfinite(obj) else {"$float": repr(obj)}
-    if kind is list:
-        if {type(v) for v in obj} == {float} and all(map(math.isfinite, obj)):
-            return obj  # fast path for long lists of numbers
-        return [_enc(v, (where, i)) for i, v in enumerate(obj)]
-    if kind is dict and all(type(k) is str and k[:1] != "$" for k in obj):
-        return {k: _enc(v, (where, k)) for k, v in obj.items()}
-    if isinstance(obj, np.generic):
-        return _enc(obj.item(), where)
-    for base in (int, float, str):  # subclasses (enums, numpy floats) as the plain type
-        if isinstance(obj, base):
-            return _enc(base(obj), where)
-    if isinstance(obj, datetime):
-        tz = getattr(obj.tzinfo, "key", None)
-        return {"$datetime": obj.isoformat(), **({"tz": tz} if tz else {})}
-    if isinstance(obj, PurePath):
-        return {"$path": str(obj)}
-    if isinstance(obj, np.ndarray) and obj.dtype.kind != "O":
-        raw = base64.b64encode(np.ascontiguousarray(obj).tobytes()).decode("ascii")
-        return {"$ndarray": raw, "dtype": obj.dtype.str, "shape": list(obj.shape)}
-    if isinstance(obj, tuple | list):
-        items = [_enc(v, (where, i)) for i, v in enumerate(obj)]
-        return {"$tuple": items} if isinstance(obj, tuple) else items
-    if isinstance(obj, dict):
-        return {"$dict": [[_enc(k, where), _enc(v, (where, k))] for k, v in obj.items()]}
-    path = []
-    while isinstance(where, tuple):
-        where, key = where
-        path.insert(0, f"[{key!r}]")
-    raise ConfigError(
-        f"{where}{''.join(path)} holds a {kind.__name__}, which cannot be written to BIDS",
-        fix="convert it to numbers, text, lists, dicts or numeric numpy arrays first",
-    )
-
-
-def _dec(d: dict) -> Any:
-    """``json`` object hook undoing :func:`_enc`."""
-    if "$float" in d:
-        return float(d["$float"])
-    if "$datetime" in d:
-        value = datetime.fromisoformat(d["$datetime"])
-        return value.astimezone(ZoneInfo(d["tz"])) if "tz" in d else value
-    if "$path" in d:
-        return Path(d["$path"])
-    if "$ndarray" in d:
-        raw = base64.b64decode(d["$ndarray"])
-        return np.frombuffer(raw, dtype=np.dtype(d["dtype"])).reshape(d["shape"]).copy()
-    if "$tuple" in d:
-        return tuple(d["$tuple"])
-    if "$dict" in d:
-        return {k: v for k, v in d["$dict"]}
-    return d
-
 
 # ----------------------------------------------------------------------------- writing
 
@@ -153,7 +95,7 @@ def _layout(members: list[tuple[Any, Sensor]], tps: dict[Any, str]):
             "clipped": [[str(c), int(a), int(b)] for c, a, b in s.clipped],
             "alignment": s.alignment,
         }
-        for kind, short, btype in _KINDS:
+        for kind, short, btype in KINDS:
             arr = getattr(s, kind)
             if arr is None:
                 continue
@@ -219,7 +161,7 @@ def _write_tracksys(paths, members, tps, task: str, block: dict, temps) -> None:
         "MissingValues": "n/a",
         **{f"{t}ChannelCount": types.count(t) for t in ("ACCEL", "GYRO", "MAGN", "MISC")
            if t in types},
-        "footdrop": {**block, "sensors": _enc(specs, f"tracking system {label}")},
+        "footdrop": {**block, "sensors": encode(specs, f"tracking system {label}")},
     }
     text = json.dumps(meta, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
     _stage(paths[2], temps, lambda tmp: tmp.write_text(text, encoding="utf-8"))
@@ -285,16 +227,16 @@ def write_bids(
     for members in groups.values():
         label = "imu" if len(groups) == 1 else "imu" + "".join(tps[k] for k, _ in members)
         labels.append(label if label not in labels else f"{label}{len(labels) + 1}")
-    targets = [out / f"{prefix}_tracksys-{lb}{sfx}" for lb in labels for sfx in _SUFFIXES]
+    targets = [out / f"{prefix}_tracksys-{lb}{sfx}" for lb in labels for sfx in SUFFIXES]
     stale = [p for p in out.glob(f"{prefix}_tracksys-*")
-             if p.name.endswith(_SUFFIXES) and p not in targets]
+             if p.name.endswith(SUFFIXES) and p not in targets]
     existing = [p for p in targets if p.exists()] + stale
     if existing and not overwrite:
         more = f" (and {len(existing) - 1} more file(s) of this recording)" if existing[1:] else ""
         raise ConfigError(f"{existing[0].name} already exists{more}", file=existing[0],
                           fix="pass overwrite=True (--overwrite) to replace it, or choose "
                           "another folder, subject, session or task")
-    head = _enc({  # the keys of _HEAD_KEYS
+    head = encode({  # the keys of _HEAD_KEYS
         "order": list(recording.sensors), "source": recording.source,
         "format": recording.format, "start_time": recording.start_time,
         "metadata": recording.metadata, "reference": recording.reference,
@@ -320,109 +262,11 @@ def write_bids(
 # ----------------------------------------------------------------------------- reading
 
 
-def _entities(motion: Path) -> tuple[str, ...]:
-    """File-name entities of a tracking system except ``tracksys``: one recording's key."""
-    stem = motion.name[: -len("_motion.tsv")]
-    return tuple(p for p in stem.split("_") if not p.startswith("tracksys-"))
-
-
-def _motion_files(path: Path, siblings: bool) -> list[Path]:
-    if path.is_dir():
-        found = sorted(path.glob("*_motion.tsv")) or sorted(path.rglob("*_motion.tsv"))
-        if not found:
-            raise ReadError("no *_motion.tsv file in this folder", file=path,
-                            fix="name a BIDS-Motion folder or one of its *_motion.tsv files")
-        groups: dict[tuple, list[Path]] = {}
-        for f in found:
-            groups.setdefault(_entities(f), []).append(f)
-        if len(groups) > 1:
-            names = "; ".join("_".join(k) for k in list(groups)[:5])
-            raise ReadError(f"this folder holds {len(groups)} recordings ({names})", file=path,
-                            fix="name one *_motion.tsv file (its other tracking systems come "
-                            "with it)")
-        return next(iter(groups.values()))
-    stem = next((path.name[: -len(s)] for s in _SUFFIXES if path.name.endswith(s)), None)
-    if stem is None:
-        raise ReadError("not a BIDS-Motion file name", file=path,
-                        fix="name a *_motion.tsv, *_channels.tsv or *_motion.json file")
-    motion = path.with_name(stem + "_motion.tsv")
-    if not motion.is_file():
-        raise ReadError(f"the data file {motion.name} is missing", file=path, fix=_FIX_PAIR)
-    if not siblings:
-        return [motion]
-    return sorted(p for p in motion.parent.glob("*_motion.tsv")
-                  if _entities(p) == _entities(motion))
-
-
-def _load_sidecars(motion: Path) -> tuple[dict, pd.DataFrame]:
-    stem = motion.name[: -len("_motion.tsv")]
-    jpath, cpath = motion.with_name(stem + "_motion.json"), motion.with_name(stem + "_channels.tsv")
-    for p in (jpath, cpath):
-        if not p.is_file():
-            raise ReadError(f"{p.name} is missing", file=motion, fix=_FIX_PAIR)
-    try:
-        sidecar = json.loads(jpath.read_text(encoding="utf-8"), object_hook=_dec)
-    except (json.JSONDecodeError, UnicodeDecodeError, ValueError, KeyError, TypeError) as err:
-        raise ReadError(f"invalid JSON ({err})", file=jpath,
-                        fix="repair the sidecar or write the dataset again") from None
-    if not isinstance(sidecar, dict):
-        raise ReadError("the sidecar is not a JSON object", file=jpath, fix="repair the sidecar")
-    try:
-        chans = pd.read_csv(cpath, sep="\t", dtype=str, keep_default_na=False, na_filter=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
-        raise ReadError(f"cannot parse channels.tsv ({str(err).strip()[:100]})", file=cpath,
-                        fix="repair the table: a header row, then one tab-separated row per "
-                        "channel") from None
-    missing = [c for c in ("name", "type") if c not in chans.columns]
-    if missing or chans.empty:
-        raise ReadError(f"channels.tsv lacks {', '.join(missing) or 'rows'}", file=cpath,
-                        fix="list every channel with name, component, type, tracked_point, "
-                        "units")
-    return sidecar, chans
-
-
-def _read_columns(motion: Path, dtypes: list[np.dtype]) -> list[np.ndarray]:
-    """The columns of a headerless motion.tsv, parsed exactly, n/a as NaN."""
-    k = len(dtypes)
-    if motion.stat().st_size == 0:
-        return [np.empty(0, d) for d in dtypes]
-    names = [f"c{j}" for j in range(k)]
-    try:
-        table = pacsv.read_csv(
-            motion,
-            read_options=pacsv.ReadOptions(column_names=names),
-            parse_options=pacsv.ParseOptions(delimiter="\t"),
-            convert_options=pacsv.ConvertOptions(
-                column_types={nm: pa.from_numpy_dtype(d) for nm, d in zip(names, dtypes,
-                                                                            strict=True)},
-                null_values=_NULLS, strings_can_be_null=True),
-        )
-    except pa.ArrowInvalid as err:
-        msg = str(err).strip().splitlines()[0]
-        hit = re.search(r"CSV column #(\d+)", msg)
-        if hit is None:
-            raise ReadError(f"the rows do not have the {k} columns channels.tsv lists ({msg})",
-                            file=motion, fix=f"check the file is complete; {_FIX_PAIR}") from None
-        col, where = int(hit.group(1)), ""
-        try:
-            cells = pd.read_csv(motion, sep="\t", header=None, usecols=[col], dtype=str,
-                                keep_default_na=False)[col]
-            ok = cells.isin(_NULLS) | pd.to_numeric(cells.where(~cells.isin(_NULLS)),
-                                                    errors="coerce").notna()
-            row = int(np.flatnonzero(~ok.to_numpy())[0])
-            where = f" {cells.iloc[row][:30]!r} at line {row + 1}"
-        except (ValueError, IndexError, pd.errors.ParserError):
-            pass
-        raise ReadError(f"non-numeric value{where} in column {col + 1}", file=motion,
-                        fix="repair that cell (numbers only, n/a for missing)") from None
-    return [np.array(table.column(j).to_numpy(zero_copy_only=False)) for j in range(k)]
-
-
 def _stack(cols: list[np.ndarray], index: dict[str, int], names: list[str], file: Path):
     missing = [nm for nm in names if nm not in index]
     if missing:
         raise ReadError(f"channels.tsv lacks channel(s) {', '.join(missing)} that the sidecar "
-                        "names", file=file, fix=_FIX_PAIR)
+                        "names", file=file, fix=FIX_PAIR)
     return np.column_stack([cols[index[nm]] for nm in names])
 
 
@@ -438,7 +282,7 @@ def _footdrop_sensors(motion: Path, block: dict, chans: pd.DataFrame) -> list[tu
             for nm in e["channels"]:
                 if nm in index:
                     dtypes[index[nm]] = disk
-    cols = _read_columns(motion, dtypes)
+    cols = read_columns(motion, dtypes)
     out = []
     for spec in block["sensors"]:
         n = spec["n_samples"]
@@ -463,102 +307,6 @@ def _footdrop_sensors(motion: Path, block: dict, chans: pd.DataFrame) -> list[tu
     return out
 
 
-_SIDES = {"left": "left", "l": "left", "lt": "left", "right": "right", "r": "right",
-          "rt": "right"}
-_BODY = {"foot": "foot", "feet": "foot", "shoe": "foot", "toe": "foot", "heel": "foot",
-         "ankle": "shank", "shank": "shank", "shin": "shank", "tibia": "shank",
-         "wrist": "wrist", "hand": "wrist"}
-_BACK = {"back", "lumbar", "pelvis", "sacrum", "waist", "l5", "lowerback", "hip", "hips"}
-_COMPACT = {"lf": "left_foot", "rf": "right_foot", "lfoot": "left_foot", "rfoot": "right_foot"}
-
-
-def placement_from_tracked_point(name: str) -> str | None:
-    """``LeftFoot``, ``left_foot``, ``foot_left``, ``L_Foot``, ``LF`` -> ``left_foot``."""
-    tokens = [t.lower() for t in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", name)]
-    joined = "".join(tokens)
-    if joined in _COMPACT:
-        return _COMPACT[joined]
-    if joined in _BACK or any(t in _BACK for t in tokens):
-        return "lower_back"
-    sides = {_SIDES[t] for t in tokens if t in _SIDES}
-    body = {_BODY[t] for t in tokens if t in _BODY}
-    if len(sides) == 1 and len(body) == 1:
-        return f"{sides.pop()}_{body.pop()}"
-    return None
-
-
-def _fs_of(sidecar: dict, chans: pd.DataFrame, motion: Path) -> float:
-    values = [sidecar.get("SamplingFrequency")]
-    if "sampling_frequency" in chans.columns:
-        values += list(dict.fromkeys(chans["sampling_frequency"]))
-    for v in values:
-        try:
-            fs = float(v)
-        except (TypeError, ValueError):
-            continue
-        if np.isfinite(fs) and fs > 0:
-            return fs
-    raise ReadError("the sidecar gives no SamplingFrequency", file=motion.with_name(
-        motion.name.replace("_motion.tsv", "_motion.json")),
-        fix="add \"SamplingFrequency\": <Hz> to the motion.json")
-
-
-def _foreign_sensors(motion: Path, sidecar: dict, chans: pd.DataFrame, rec: Recording):
-    fs = _fs_of(sidecar, chans, motion)
-    cols = _read_columns(motion, [np.dtype(float)] * len(chans))
-    get = {c: chans[c].str.strip() if c in chans.columns else pd.Series([""] * len(chans))
-           for c in ("name", "type", "component", "tracked_point", "units")}
-    comp = [c.lower() if c else (nm[-1].lower() if len(nm) > 1 and nm[-2] in "_-." else "")
-            for c, nm in zip(get["component"], get["name"], strict=True)]
-    tps = [tp if tp not in _NULLS else None for tp in get["tracked_point"]]
-    label = next((p[9:] for p in motion.name.split("_") if p.startswith("tracksys-")), "")
-    out = []
-    for tp in dict.fromkeys(t for t in tps if t is not None):
-        rows = [j for j, t in enumerate(tps) if t == tp]
-        core: dict[str, np.ndarray] = {}
-        units: dict[str, str | None] = {}
-        used: set[int] = set()
-        for kind, _, btype in _KINDS:
-            pick = {a: [j for j in rows if get["type"][j].upper() == btype and comp[j] == a]
-                    for a in "xyz"}
-            if all(len(v) == 1 for v in pick.values()):
-                idx = [pick[a][0] for a in "xyz"]
-                used.update(idx)
-                core[kind] = np.column_stack([cols[j] for j in idx])
-                found = {get["units"][j] for j in idx} - set(_NULLS)
-                units[kind] = found.pop() if len(found) == 1 else None
-        if "acc" not in core or "gyr" not in core:
-            rec.warn(f"{motion.name}: tracked point {tp} has no complete ACCEL and GYRO x/y/z "
-                     "channels; skipped")
-            continue
-        placement = placement_from_tracked_point(tp) or "unknown"
-        if placement == "unknown":
-            rec.warn(f"{motion.name}: cannot tell where tracked point {tp!r} is worn; "
-                     "read as placement 'unknown'")
-        rest = [j for j in rows if j not in used] + [j for j, t in enumerate(tps) if t is None]
-        sensor = Sensor(
-            placement=placement, fs=fs, acc=core["acc"], gyr=core["gyr"], mag=core.get("mag"),
-            clock=f"bids:{label or motion.name}", units=units, name=tp,
-            extra={get["name"][j]: cols[j].copy() for j in rest},
-            extra_units={get["name"][j]: get["units"][j] for j in rest
-                         if get["units"][j] not in _NULLS})
-        out.append((placement, sensor))
-    return out
-
-
-def _acq_time(motion: Path) -> datetime | None:
-    """``acq_time`` of this file from a ``*_scans.tsv`` up to two folders above, if any."""
-    for folder in (motion.parent, motion.parent.parent, motion.parent.parent.parent):
-        for scans in folder.glob("*_scans.tsv"):
-            try:
-                tab = pd.read_csv(scans, sep="\t", dtype=str, keep_default_na=False)
-                hit = tab[tab["filename"].str.endswith(motion.name)]["acq_time"]
-                return datetime.fromisoformat(hit.iloc[0]) if len(hit) else None
-            except (KeyError, ValueError, pd.errors.ParserError):
-                return None
-    return None
-
-
 def read_bids(path: str | os.PathLike, *, siblings: bool = True, **_: Any) -> Recording:
     """Read a BIDS-Motion recording (a folder, or one of its files and its siblings).
 
@@ -576,11 +324,11 @@ def read_bids(path: str | os.PathLike, *, siblings: bool = True, **_: Any) -> Re
         Exactly as written by :func:`write_bids`; for other datasets, one sensor per
         tracked point with accelerometer and gyroscope, in the units of ``channels.tsv``.
     """
-    motions = _motion_files(Path(path), siblings)
+    motions = motion_files(Path(path), siblings)
     rec = Recording(sensors={}, source=[str(m) for m in motions], format="bids")
     head, pairs, foreign = None, [], {}
     for motion in motions:
-        sidecar, chans = _load_sidecars(motion)
+        sidecar, chans = load_sidecars(motion)
         block = sidecar.get("footdrop")
         if isinstance(block, dict) and "sensors" in block:
             try:
@@ -595,7 +343,7 @@ def read_bids(path: str | os.PathLike, *, siblings: bool = True, **_: Any) -> Re
                                 fix="write the dataset again from the original") from None
         else:
             foreign[motion.name] = sidecar
-            pairs += _foreign_sensors(motion, sidecar, chans, rec)
+            pairs += foreign_sensors(motion, sidecar, chans, rec)
     for key, sensor in pairs:
         if key in rec.sensors:
             rec.warn(f"a second {key} sensor ({sensor.name}) was found and skipped")
@@ -620,15 +368,15 @@ def read_bids(path: str | os.PathLike, *, siblings: bool = True, **_: Any) -> Re
             rec.warn(f"tracking system(s) {', '.join(missing)} of this recording not found")
     if foreign:
         rec.metadata.setdefault("bids", {}).update(foreign)
-        rec.start_time = rec.start_time or _acq_time(motions[0])
+        rec.start_time = rec.start_time or acq_time(motions[0])
     return rec
 
 
 def _sniff(path: Path, head: bytes) -> bool:
     if path.is_dir():
         return any(path.glob("*_motion.tsv"))
-    stem = next((path.name[: -len(s)] for s in _SUFFIXES if path.name.endswith(s)), None)
-    if stem is None or not all(path.with_name(stem + s).is_file() for s in _SUFFIXES):
+    stem = next((path.name[: -len(s)] for s in SUFFIXES if path.name.endswith(s)), None)
+    if stem is None or not all(path.with_name(stem + s).is_file() for s in SUFFIXES):
         return False
     text = head_text(head) or ""
     if path.name.endswith("_motion.json"):
@@ -641,7 +389,7 @@ def _sniff(path: Path, head: bytes) -> bool:
         return False
     for line in lines[:20]:
         for cell in line.split("\t"):
-            if cell.strip() not in _NULLS:
+            if cell.strip() not in NULLS:
                 try:
                     float(cell)
                 except ValueError:

@@ -21,7 +21,7 @@ def runs(mask: np.ndarray) -> np.ndarray:
 
 
 def fill_gaps(x: np.ndarray, max_gap: int) -> np.ndarray:
-    """Linearly interpolate NaN runs of at most ``max_gap`` samples (per column); longer stay NaN."""
+    """Linearly interpolate NaN runs of at most ``max_gap`` samples per column (not at the ends)."""
     x = np.array(x, dtype=float, copy=True)
     cols = x.reshape(len(x), -1)
     for c in range(cols.shape[1]):

@@ -61,7 +61,8 @@ class SensorMarkerGeometry:
 
     def __init__(self, *, cutoff_hz: float = 8.0, max_lag_s: float = 0.02,
                  lag_step_s: float = 0.0005, swing_margins_s: tuple[float, float] = (0.03, 0.06),
-                 still_speed_mps: float = 0.05, markers: tuple[str, str, str] = ("FCC", "TOE", "FM5")):
+                 still_speed_mps: float = 0.05,
+                 markers: tuple[str, str, str] = ("FCC", "TOE", "FM5")):
         self.cutoff_hz = cutoff_hz
         self.max_lag_s = max_lag_s
         self.lag_step_s = lag_step_s
