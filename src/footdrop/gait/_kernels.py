@@ -182,19 +182,21 @@ WINDOW_FIELDS = (
 
 
 @njit(cache=True)
-def window_metrics(acc, gyr, fs, ms, swings, gravity, toe, heel, ic_fraction):
+def window_metrics(acc, gyr, fs, windows, swings, gravity, toe, heel, ic_fraction,
+                   rise_fraction):
     """Integrate every mid-stance to mid-stance window and measure its swing.
 
-    Returns a ``(len(ms) - 1, len(WINDOW_FIELDS))`` matrix. Sample indices (``fc``, ``ic``,
-    ``trough``, ``mtc_index``) are absolute. Pitches are relative to the mid-stance at the
+    ``windows`` holds the mid-stance before and after each swing, ``swings`` its moving
+    samples. Returns a ``(len(windows), len(WINDOW_FIELDS))`` matrix. Sample indices
+    (``fc``, ``ic``, ``trough``, ``mtc_index``) are absolute. Pitches are relative to the mid-stance at the
     start of the window, except ``strike_pitch`` which is relative to the mid-stance at its
     end (the mid-stance of the stride that this initial contact starts).
     """
-    nw = ms.shape[0] - 1
+    nw = windows.shape[0]
     out = np.full((nw, len(WINDOW_FIELDS)), np.nan)
     longest = 1
     for w in range(nw):
-        longest = max(longest, ms[w + 1] - ms[w] + 1)
+        longest = max(longest, windows[w, 1] - windows[w, 0] + 1)
     quat = np.empty((longest, 4))
     vel = np.empty((longest, 3))
     pos = np.empty((longest, 3))
@@ -204,8 +206,8 @@ def window_metrics(acc, gyr, fs, ms, swings, gravity, toe, heel, ic_fraction):
     cz = np.empty(longest)
     cx0, cy0, cz0 = 0.5 * (toe[0] + heel[0]), 0.5 * (toe[1] + heel[1]), 0.5 * (toe[2] + heel[2])
     for w in range(nw):
-        a = ms[w]
-        b = ms[w + 1]
+        a = windows[w, 0]
+        b = windows[w, 1]
         if b - a < 4:
             continue
         finite = True
@@ -227,16 +229,18 @@ def window_metrics(acc, gyr, fs, ms, swings, gravity, toe, heel, ic_fraction):
         for k in range(trough + 1):
             if gyr[a + k, 1] > gyr[a + fc, 1]:
                 fc = k
+        # the landing starts once the toes-up rotation has slowed to half its peak; IC is
+        # the first sample after that whose jerk reaches a fraction of the landing's peak
+        # jerk (the first contact, not the louder forefoot slap that may follow)
+        rise = trough
+        while rise < m - 1 and gyr[a + rise, 1] < rise_fraction * gyr[a + trough, 1]:
+            rise += 1
         jmax = 0.0
-        jarg = trough
-        for k in range(max(trough, 1), m):
-            j = _jerk(acc, a + k, fs)
-            if j > jmax:
-                jmax = j
-                jarg = k
-        ic = jarg
-        while ic > trough + 1 and _jerk(acc, a + ic - 1, fs) >= ic_fraction * jmax:
-            ic -= 1
+        for k in range(max(rise, 1), m):
+            jmax = max(jmax, _jerk(acc, a + k, fs))
+        ic = max(rise, 1)
+        while ic < m - 1 and _jerk(acc, a + ic, fs) < ic_fraction * jmax:
+            ic += 1
         # sole points and foot centre
         for k in range(m):
             qw, qx, qy, qz = quat[k, 0], quat[k, 1], quat[k, 2], quat[k, 3]

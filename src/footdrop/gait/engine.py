@@ -23,7 +23,7 @@ import pandas as pd
 
 from footdrop.errors import ConfigError
 from footdrop.gait._kernels import WINDOW_FIELDS, window_metrics
-from footdrop.gait.stance import detect_stance
+from footdrop.gait.stance import detect_stance, stance_windows
 from footdrop.recording import FOOT_PLACEMENTS, Recording, Sensor
 
 STRIDE_COLUMNS = [
@@ -87,17 +87,22 @@ class GaitAnalysis:
     left_toe_offset, right_toe_offset, left_heel_offset, right_heel_offset
         Per-side overrides.
     min_stride_length_m
-        Windows whose foot moves less than this are not strides (weight shifts, shuffling
-        on the spot).
+        A stride's swing must move the foot at least this far (no strides from weight
+        shifts or shuffling on the spot).
+    min_step_length_m
+        Movements that displace the foot less than this are not swings at all; they are
+        merged into the stance around them. A swing between the two limits (the first
+        half step of gait initiation) can still provide the initial contact of a stride.
     stride_time_range_s
         Plausible stride times; windows outside are not strides.
     turning_threshold_deg
         Heading change over a stride above which it is flagged as turning.
     stairs_threshold_m
         Height change over a stride above which it is flagged as a stair stride.
-    ic_jerk_fraction
-        IC is the first sample of the landing impact whose jerk exceeds this fraction of
-        the impact's peak.
+    ic_jerk_fraction, landing_rise_fraction
+        The landing starts when the swing's toes-up rotation rate has fallen to
+        ``landing_rise_fraction`` of its peak; IC is the first sample after that whose jerk
+        reaches ``ic_jerk_fraction`` of the landing's peak jerk.
     scuff_height_m, scuff_jerk
         A swing scuffs when a sole point comes within ``scuff_height_m`` of the floor in
         mid-swing, or an impact of at least ``scuff_jerk`` m/s³ occurs there.
@@ -120,10 +125,12 @@ class GaitAnalysis:
         left_heel_offset: tuple[float, float, float] | None = None,
         right_heel_offset: tuple[float, float, float] | None = None,
         min_stride_length_m: float = 0.15,
+        min_step_length_m: float = 0.05,
         stride_time_range_s: tuple[float, float] = (0.5, 4.0),
         turning_threshold_deg: float = 20.0,
         stairs_threshold_m: float = 0.10,
-        ic_jerk_fraction: float = 0.2,
+        ic_jerk_fraction: float = 0.3,
+        landing_rise_fraction: float = 0.5,
         scuff_height_m: float = 0.0,
         scuff_jerk: float = 5000.0,
     ) -> None:
@@ -134,10 +141,12 @@ class GaitAnalysis:
         self.left_heel_offset = left_heel_offset
         self.right_heel_offset = right_heel_offset
         self.min_stride_length_m = min_stride_length_m
+        self.min_step_length_m = min_step_length_m
         self.stride_time_range_s = stride_time_range_s
         self.turning_threshold_deg = turning_threshold_deg
         self.stairs_threshold_m = stairs_threshold_m
         self.ic_jerk_fraction = ic_jerk_fraction
+        self.landing_rise_fraction = landing_rise_fraction
         self.scuff_height_m = scuff_height_m
         self.scuff_jerk = scuff_jerk
 
@@ -181,13 +190,19 @@ class GaitAnalysis:
             if stop - start < int(2 * sensor.fs):
                 continue
             phases = detect_stance(acc, gyr, sensor.fs)
-            ms = phases.mid_stance
-            if ms.size < 3 or (ms < 0).any():
+            if phases.windows.shape[0] < 2:
                 continue
-            win = window_metrics(acc, gyr, sensor.fs, ms, phases.swings, phases.gravity,
-                                 geo.toe, geo.heel, self.ic_jerk_fraction)
+            win = self._windows(acc, gyr, sensor.fs, phases, geo)
+            # movements that went nowhere (rocking, weight shifts) belong to the stance:
+            # drop them and measure the real swings again across the merged stance
+            no_step = win[:, WINDOW_FIELDS.index("length")] < self.min_step_length_m
+            if no_step.any():
+                swings = phases.swings[~no_step]
+                windows, keep = stance_windows(phases.score, swings, sensor.fs)
+                phases.swings, phases.windows = swings[keep], windows[keep]
+                win = self._windows(acc, gyr, sensor.fs, phases, geo)
             self.windows_[side] = win
-            rows.append(self._strides_from_windows(win, ms, sensor, start, side))
+            rows.append(self._strides_from_windows(win, phases, sensor, start, side))
         if not rows:
             self.warnings_.append(f"{side}: no walking found")
             return _empty()
@@ -196,18 +211,23 @@ class GaitAnalysis:
             self.warnings_.append(f"{side}: no complete stride found")
         return df
 
-    def _strides_from_windows(self, win, ms, sensor, offset, side) -> pd.DataFrame:
+    def _windows(self, acc, gyr, fs, phases, geo) -> np.ndarray:
+        return window_metrics(acc, gyr, fs, phases.windows, phases.swings, phases.gravity,
+                              geo.toe, geo.heel, self.ic_jerk_fraction,
+                              self.landing_rise_fraction)
+
+    def _strides_from_windows(self, win, phases, sensor, offset, side) -> pd.DataFrame:
         f = {name: win[:, i] for i, name in enumerate(WINDOW_FIELDS)}
         fs = sensor.fs
-        dur = np.diff(ms) / fs
+        swing_s = (phases.swings[:, 1] - phases.swings[:, 0]) / fs
         lo, hi = self.stride_time_range_s
-        valid = (
-            np.isfinite(f["ic"])
-            & (f["length"] >= self.min_stride_length_m)
-            & (dur >= lo) & (dur <= hi)
-        )
-        # stride k = IC of window w-1 to IC of window w, with FC and swing of window w
-        pair = valid[1:] & valid[:-1]
+        landed = np.isfinite(f["ic"]) & (swing_s <= hi)
+        stepped = landed & (f["length"] >= self.min_stride_length_m)
+        # stride k = IC of window w-1 to IC of window w, with FC and swing of window w;
+        # the two windows must share their mid-stance (continuous walking)
+        shared = phases.windows[1:, 0] == phases.windows[:-1, 1]
+        stride_time = (f["ic"][1:] - f["ic"][:-1]) / fs
+        pair = stepped[1:] & landed[:-1] & shared & (stride_time >= lo) & (stride_time <= hi)
         w = np.flatnonzero(pair) + 1
         t = lambda idx: sensor.t0 + (idx + offset) / fs  # noqa: E731
         ic = t(f["ic"][w - 1])

@@ -4,9 +4,11 @@ A sample is *still* when the angular-rate magnitude, smoothed over a short windo
 the acceleration magnitude is close to gravity; this is the angular-rate energy detector of
 Skog et al. (IEEE TBME 2010) in its simplest, threshold form. A *swing* is a run of non-still
 samples that is long enough and turns fast enough; shorter or slower movements (rocking on
-the foot, weight shifts) stay part of the stance around them, so each stance between two
-swings has exactly one mid-stance: its stillest sample (minimum angular rate, as in
-Rampp et al., IEEE TBME 2015, and Mariani et al., J Biomech 2010).
+the foot, weight shifts) stay part of the stance around them. Each swing gets a window from
+the mid-stance before it to the mid-stance after it: the stillest sample of the stance
+(minimum angular rate, as in Rampp et al., IEEE TBME 2015, and Mariani et al., J Biomech
+2010). In walking, consecutive windows share their mid-stance; a long rest between two
+swings gets one mid-stance near each end, so no window spans a rest.
 """
 
 from __future__ import annotations
@@ -24,9 +26,10 @@ class StancePhases:
     """Result of :func:`detect_stance` (sample indices)."""
 
     still: np.ndarray  # boolean per sample
-    swings: np.ndarray  # (k, 2) start/stop of each swing
-    mid_stance: np.ndarray  # (k + 1,) one per stance, before, between and after the swings
+    swings: np.ndarray  # (k, 2) start/stop of each swing (moving samples)
+    windows: np.ndarray  # (k, 2) mid-stance before and after each swing
     gravity: float  # median |acc| over still samples (m/s²)
+    score: np.ndarray  # smoothed |gyr| where still, +inf elsewhere
 
 
 def detect_stance(
@@ -39,6 +42,7 @@ def detect_stance(
     still_acc_ms2: float = 2.0,
     min_swing_s: float = 0.15,
     min_swing_peak_dps: float = 100.0,
+    max_stance_s: float = 0.5,
 ) -> StancePhases:
     """Find still samples, swings and one mid-stance per stance phase."""
     n = acc.shape[0]
@@ -61,13 +65,40 @@ def detect_stance(
         swings = moving[is_swing & ~touches_gap & (moving[:, 0] > 0) & (moving[:, 1] < n)]
     else:
         swings = np.empty((0, 2), dtype=np.int64)
-    bounds = np.concatenate([[0], swings.ravel(), [n]]).reshape(-1, 2)
-    mid = np.empty(bounds.shape[0], dtype=np.int64)
     score = np.where(still, g_s, np.inf)
-    for i, (s, e) in enumerate(bounds):  # one per stance phase, not per sample
-        seg = score[s:e]
-        mid[i] = s + int(np.argmin(seg)) if seg.size and np.isfinite(seg).any() else -1
-    return StancePhases(still=still, swings=swings, mid_stance=mid, gravity=gravity)
+    windows, keep = stance_windows(score, swings, fs, max_stance_s=max_stance_s)
+    return StancePhases(still=still, swings=swings[keep], windows=windows[keep],
+                        gravity=gravity, score=score)
+
+
+def stance_windows(
+    score: np.ndarray, swings: np.ndarray, fs: float, *, max_stance_s: float = 0.5
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mid-stance before and after each swing, and which swings have both.
+
+    ``score`` is the smoothed angular rate where still, +inf elsewhere. In walking,
+    consecutive windows share their mid-stance; in a stance longer than
+    ``2 * max_stance_s`` (standing, sitting) each side takes its own mid-stance within
+    ``max_stance_s`` of the swing, so no window spans a rest.
+    """
+    n = score.shape[0]
+    stance = np.concatenate([[0], swings.ravel(), [n]]).reshape(-1, 2)
+    reach = int(round(max_stance_s * fs))
+    windows = np.full((swings.shape[0], 2), -1, dtype=np.int64)
+    for i, (s, e) in enumerate(stance):  # one per stance phase, not per sample
+        long = (e - s) > 2 * reach
+        if i > 0:  # end of the window of swing i-1
+            windows[i - 1, 1] = _argmin(score, s, s + reach if long else e)
+        if i < swings.shape[0]:  # start of the window of swing i
+            windows[i, 0] = _argmin(score, e - reach if long else s, e)
+    return windows, (windows >= 0).all(axis=1)
+
+
+def _argmin(score: np.ndarray, lo: int, hi: int) -> int:
+    seg = score[lo:hi]
+    if seg.size == 0 or not np.isfinite(seg).any():
+        return -1
+    return lo + int(np.argmin(seg))
 
 
 def _run_max(x: np.ndarray, runs: np.ndarray) -> np.ndarray:

@@ -33,6 +33,7 @@ def _entities(motion: Path) -> tuple[str, ...]:
 
 
 def motion_files(path: Path, siblings: bool) -> list[Path]:
+    """The ``*_motion.tsv`` files to read for ``path`` (a folder or one of the files)."""
     if path.is_dir():
         found = sorted(path.glob("*_motion.tsv")) or sorted(path.rglob("*_motion.tsv"))
         if not found:
@@ -61,6 +62,7 @@ def motion_files(path: Path, siblings: bool) -> list[Path]:
 
 
 def load_sidecars(motion: Path) -> tuple[dict, pd.DataFrame]:
+    """The decoded ``motion.json`` and the ``channels.tsv`` table (as text) of ``motion``."""
     stem = motion.name[: -len("_motion.tsv")]
     jpath, cpath = motion.with_name(stem + "_motion.json"), motion.with_name(stem + "_channels.tsv")
     for p in (jpath, cpath):

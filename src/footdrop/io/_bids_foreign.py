@@ -61,6 +61,7 @@ def _fs_of(sidecar: dict, chans: pd.DataFrame, motion: Path) -> float:
 
 
 def foreign_sensors(motion: Path, sidecar: dict, chans: pd.DataFrame, rec: Recording):
+    """``(placement, Sensor)`` pairs of one tracking system; skipped points warn on ``rec``."""
     fs = _fs_of(sidecar, chans, motion)
     cols = read_columns(motion, [np.dtype(float)] * len(chans))
     get = {c: chans[c].str.strip() if c in chans.columns else pd.Series([""] * len(chans))

@@ -4,8 +4,8 @@
 JSON cannot hold as it is becomes a tagged object: ``{"$float": "nan"}``,
 ``{"$tuple": [...]}``, ``{"$ndarray": <base64>, "dtype": ..., "shape": [...]}``,
 ``{"$datetime": <ISO 8601>, "tz": <zone>}``, ``{"$path": ...}``, and ``{"$dict": [[key,
-value], ...]}`` for a dict whose keys are not all text or start with ``$``. :func:`decode`,
-a ``json`` object hook, undoes it, so every value comes back as it was.
+value], ...]}`` for any other dict (keys that are not text, or that start with ``$``).
+:func:`decode`, a ``json`` object hook, undoes it, so every value comes back as it was.
 """
 
 from __future__ import annotations
