@@ -188,9 +188,9 @@ def window_metrics(acc, gyr, fs, windows, swings, gravity, toe, heel, ic_fractio
 
     ``windows`` holds the mid-stance before and after each swing, ``swings`` its moving
     samples. Returns a ``(len(windows), len(WINDOW_FIELDS))`` matrix. Sample indices
-    (``fc``, ``ic``, ``trough``, ``mtc_index``) are absolute. Pitches are relative to the mid-stance at the
-    start of the window, except ``strike_pitch`` which is relative to the mid-stance at its
-    end (the mid-stance of the stride that this initial contact starts).
+    (``fc``, ``ic``, ``trough``, ``mtc_index``) are absolute. Pitches are relative to the
+    mid-stance at the start of the window, except ``strike_pitch`` which is relative to the
+    mid-stance at its end (the mid-stance of the stride that this initial contact starts).
     """
     nw = windows.shape[0]
     out = np.full((nw, len(WINDOW_FIELDS)), np.nan)
