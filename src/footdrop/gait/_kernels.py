@@ -75,7 +75,8 @@ def _mean_acc(acc, centre, half):
 
 
 @njit(cache=True)
-def strapdown_window(acc, gyr, fs, start, stop, gravity, move0, move1, quat, vel, pos):
+def strapdown_window(acc, gyr, fs, start, stop, gravity, move0, move1, quat, vel, pos,
+                     level_max_m):
     """Orientation, velocity and position of the sensor from one mid-stance to the next.
 
     Parameters
@@ -91,6 +92,9 @@ def strapdown_window(acc, gyr, fs, start, stop, gravity, move0, move1, quat, vel
         velocity is zero there and all drift is spread over the movement.
     quat, vel, pos
         Output buffers with at least ``stop - start + 1`` rows (4, 3 and 3 columns).
+    level_max_m
+        A net height change smaller than this is taken as drift on level ground and
+        removed linearly over the movement; larger ones (stairs, slopes) are kept.
 
     Orientation starts level with zero yaw. The tilt error found at ``stop`` (where gravity
     is measured again) is removed by spreading its correction linearly over the movement;
@@ -148,6 +152,11 @@ def strapdown_window(acc, gyr, fs, start, stop, gravity, move0, move1, quat, vel
     for k in range(1, m):
         for c in range(3):
             pos[k, c] = pos[k - 1, c] + 0.5 * (vel[k - 1, c] + vel[k, c]) * dt
+    # level ground: a height change below level_max_m is drift, removed over the movement
+    dz_end = pos[m - 1, 2]
+    if abs(dz_end) < level_max_m:
+        for k in range(i0 + 1, m):
+            pos[k, 2] -= min(1.0, (k - i0) / (i1 - i0)) * dz_end
     return m
 
 
@@ -183,7 +192,7 @@ WINDOW_FIELDS = (
 
 @njit(cache=True)
 def window_metrics(acc, gyr, fs, windows, swings, gravity, toe, heel, ic_fraction,
-                   rise_fraction):
+                   rise_fraction, level_max_m):
     """Integrate every mid-stance to mid-stance window and measure its swing.
 
     ``windows`` holds the mid-stance before and after each swing, ``swings`` its moving
@@ -218,7 +227,7 @@ def window_metrics(acc, gyr, fs, windows, swings, gravity, toe, heel, ic_fractio
         if not finite:
             continue
         m = strapdown_window(acc, gyr, fs, a, b, gravity, swings[w, 0], swings[w, 1] - 1,
-                             quat, vel, pos)
+                             quat, vel, pos, level_max_m)
         # events: swing trough of the sagittal rate, push-off peak before it (FC), and the
         # onset of the landing impact after it (IC)
         trough = 0

@@ -35,10 +35,11 @@ STRIDE_COLUMNS = [
 EXTRA_COLUMNS = ["bout_id", "turning", "stairs", "level_walking", "heading_change_deg",
                  "height_change_m"]
 
-#: Default sensor-to-sole-point offsets (forward, lateral, up) in m, for a sensor on the
-#: lateral side or instep of a shoe of about 27 cm (see docs/gait.md).
-DEFAULT_TOE_OFFSET = (0.17, -0.04, -0.045)
-DEFAULT_HEEL_OFFSET = (-0.09, -0.04, -0.045)
+#: Default sensor-to-sole-point offsets (forward, lateral, up) in m: a sensor on the lateral
+#: side of the shoe, 6 cm above the floor and a quarter of the sole length in front of the
+#: heel, as measured by motion capture for the gaitmap example (docs/gait.md).
+DEFAULT_TOE_OFFSET = (0.19, -0.06, -0.055)
+DEFAULT_HEEL_OFFSET = (-0.06, -0.06, -0.055)
 
 
 def offsets_for_shoe(shoe_length_m: float) -> dict[str, tuple[float, float, float]]:
@@ -98,7 +99,8 @@ class GaitAnalysis:
     turning_threshold_deg
         Heading change over a stride above which it is flagged as turning.
     stairs_threshold_m
-        Height change over a stride above which it is flagged as a stair stride.
+        Height change over a stride above which it is flagged as a stair stride; smaller
+        changes are taken as integration drift on level ground and removed.
     ic_jerk_fraction, landing_rise_fraction
         The landing starts when the swing's toes-up rotation rate has fallen to
         ``landing_rise_fraction`` of its peak; IC is the first sample after that whose jerk
@@ -128,7 +130,7 @@ class GaitAnalysis:
         min_step_length_m: float = 0.05,
         stride_time_range_s: tuple[float, float] = (0.5, 4.0),
         turning_threshold_deg: float = 20.0,
-        stairs_threshold_m: float = 0.10,
+        stairs_threshold_m: float = 0.15,
         ic_jerk_fraction: float = 0.3,
         landing_rise_fraction: float = 0.5,
         scuff_height_m: float = 0.0,
@@ -214,7 +216,7 @@ class GaitAnalysis:
     def _windows(self, acc, gyr, fs, phases, geo) -> np.ndarray:
         return window_metrics(acc, gyr, fs, phases.windows, phases.swings, phases.gravity,
                               geo.toe, geo.heel, self.ic_jerk_fraction,
-                              self.landing_rise_fraction)
+                              self.landing_rise_fraction, self.stairs_threshold_m)
 
     def _strides_from_windows(self, win, phases, sensor, offset, side) -> pd.DataFrame:
         f = {name: win[:, i] for i, name in enumerate(WINDOW_FIELDS)}
