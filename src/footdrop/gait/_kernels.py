@@ -230,9 +230,21 @@ def window_metrics(acc, gyr, fs, windows, swings, gravity, toe, heel, ic_fractio
                              quat, vel, pos, level_max_m)
         # events: swing trough of the sagittal rate, push-off peak before it (FC), and the
         # onset of the landing impact after it (IC)
-        trough = 0
-        for k in range(m):
-            if gyr[a + k, 1] < gyr[a + trough, 1]:
+        # the trough is searched in the movement only, on a short moving average, so that
+        # the ringing of an impact cannot stand in for the swing
+        i0 = max(0, min(m - 1, swings[w, 0] - a))
+        i1 = max(i0, min(m - 1, swings[w, 1] - 1 - a))
+        hw = max(1, int(round(0.015 * fs)))
+        trough = i0
+        best = np.inf
+        for k in range(i0, i1 + 1):
+            tot = 0.0
+            cnt = 0
+            for j in range(max(0, k - hw), min(m, k + hw + 1)):
+                tot += gyr[a + j, 1]
+                cnt += 1
+            if tot / cnt < best:
+                best = tot / cnt
                 trough = k
         fc = 0
         for k in range(trough + 1):

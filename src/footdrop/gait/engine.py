@@ -35,34 +35,50 @@ STRIDE_COLUMNS = [
 EXTRA_COLUMNS = ["bout_id", "turning", "stairs", "level_walking", "heading_change_deg",
                  "height_change_m"]
 
-#: Default sensor-to-sole-point offsets (forward, lateral, up) in m: a sensor on the lateral
-#: side of the shoe, 6 cm above the floor and a quarter of the sole length in front of the
-#: heel, as measured by motion capture for the gaitmap example (docs/gait.md).
-DEFAULT_TOE_OFFSET = (0.19, -0.06, -0.055)
-DEFAULT_HEEL_OFFSET = (-0.06, -0.06, -0.055)
+#: Default sensor-to-sole-point offsets (forward, lateral, up) in m, per mounting.
+#: Lateral side of the shoe: 6 cm above the floor, 6 cm lateral of the sole's midline, a
+#: quarter of the sole length in front of the heel, as measured by motion capture for the
+#: gaitmap example. Instep (on the laces): 8 cm above the floor on the midline, about
+#: 40 % of a 27 cm sole in front of the heel. See docs/gait.md.
+DEFAULT_OFFSETS = {
+    "lateral": {"toe": (0.19, -0.06, -0.055), "heel": (-0.06, -0.06, -0.055)},
+    "instep": {"toe": (0.15, 0.0, -0.08), "heel": (-0.11, 0.0, -0.08)},
+}
+DEFAULT_TOE_OFFSET = DEFAULT_OFFSETS["lateral"]["toe"]
+DEFAULT_HEEL_OFFSET = DEFAULT_OFFSETS["lateral"]["heel"]
+#: A sensor whose axes sat pitched more than this at foot flat is taken to be on the instep.
+INSTEP_PITCH_DEG = 12.0
 
 
-def offsets_for_shoe(shoe_length_m: float) -> dict[str, tuple[float, float, float]]:
-    """Toe and heel offsets for a shoe of the given length, sensor at the default place.
-
-    The default offsets put the sensor 35 % of the sole length in front of the heel; the
-    lateral and vertical parts keep their defaults.
-    """
-    if not 0.12 <= shoe_length_m <= 0.40:
-        raise ConfigError(f"shoe length {shoe_length_m:g} m is implausible",
-                          fix="give the shoe length in metres, e.g. --shoe-length 0.27")
-    total = DEFAULT_TOE_OFFSET[0] - DEFAULT_HEEL_OFFSET[0]
-    share = -DEFAULT_HEEL_OFFSET[0] / total
-    return {
-        "toe_offset": ((1 - share) * shoe_length_m, *DEFAULT_TOE_OFFSET[1:]),
-        "heel_offset": (-share * shoe_length_m, *DEFAULT_HEEL_OFFSET[1:]),
-    }
+def mounting_of(sensor: Sensor) -> str:
+    """``"instep"`` or ``"lateral"``, from the tilt found by the alignment."""
+    tilt = (sensor.alignment or {}).get("mounting_tilt_deg") or {}
+    return "instep" if abs(tilt.get("pitch", 0.0)) > INSTEP_PITCH_DEG else "lateral"
 
 
 @dataclass
 class _Side:
     toe: np.ndarray
     heel: np.ndarray
+
+
+def offsets_for_shoe(
+    shoe_length_m: float, mounting: str = "lateral"
+) -> dict[str, tuple[float, float, float]]:
+    """Toe and heel offsets for a shoe of the given length, sensor at the default place.
+
+    The forward parts keep the default's ratio of toe to heel distance; the lateral and
+    vertical parts keep their defaults.
+    """
+    if not 0.12 <= shoe_length_m <= 0.40:
+        raise ConfigError(f"shoe length {shoe_length_m:g} m is implausible",
+                          fix="give the shoe length in metres, e.g. --shoe-length 0.27")
+    toe, heel = DEFAULT_OFFSETS[mounting]["toe"], DEFAULT_OFFSETS[mounting]["heel"]
+    share = -heel[0] / (toe[0] - heel[0])
+    return {
+        "toe_offset": ((1 - share) * shoe_length_m, *toe[1:]),
+        "heel_offset": (-share * shoe_length_m, *heel[1:]),
+    }
 
 
 def _vector(value: Any, name: str) -> np.ndarray:
@@ -84,7 +100,9 @@ class GaitAnalysis:
     ----------
     toe_offset, heel_offset
         Sensor-to-toe and sensor-to-heel vectors (forward, lateral, up) in m, lateral
-        meaning away from the other foot; used for both feet unless overridden.
+        meaning away from the other foot; used for both feet unless overridden. None
+        takes :data:`DEFAULT_OFFSETS` for the mounting the alignment found (instep when
+        the sensor sat pitched more than 12° at foot flat, else lateral), with a warning.
     left_toe_offset, right_toe_offset, left_heel_offset, right_heel_offset
         Per-side overrides.
     min_stride_length_m
@@ -99,15 +117,18 @@ class GaitAnalysis:
     turning_threshold_deg
         Heading change over a stride above which it is flagged as turning.
     stairs_threshold_m
-        Height change over a stride above which it is flagged as a stair stride; smaller
-        changes are taken as integration drift on level ground and removed.
+        Height change over a stride above which it may be a stair stride (a stride on
+        stairs climbs two steps, 25–35 cm); it is flagged when a neighbouring stride
+        changes height the same way. Smaller changes are taken as integration drift on
+        level ground and removed.
     ic_jerk_fraction, landing_rise_fraction
         The landing starts when the swing's toes-up rotation rate has fallen to
         ``landing_rise_fraction`` of its peak; IC is the first sample after that whose jerk
         reaches ``ic_jerk_fraction`` of the landing's peak jerk.
     scuff_height_m, scuff_jerk
-        A swing scuffs when a sole point comes within ``scuff_height_m`` of the floor in
-        mid-swing, or an impact of at least ``scuff_jerk`` m/s³ occurs there.
+        A swing scuffs when a sole point in mid-swing is below ``scuff_height_m`` (its
+        height is relative to its own stance height, so -1 cm allows for the ~1 cm error
+        of a foot trajectory), or an impact of at least ``scuff_jerk`` m/s³ occurs there.
 
     Attributes
     ----------
@@ -120,8 +141,8 @@ class GaitAnalysis:
 
     def __init__(
         self,
-        toe_offset: tuple[float, float, float] = DEFAULT_TOE_OFFSET,
-        heel_offset: tuple[float, float, float] = DEFAULT_HEEL_OFFSET,
+        toe_offset: tuple[float, float, float] | None = None,
+        heel_offset: tuple[float, float, float] | None = None,
         left_toe_offset: tuple[float, float, float] | None = None,
         right_toe_offset: tuple[float, float, float] | None = None,
         left_heel_offset: tuple[float, float, float] | None = None,
@@ -130,11 +151,11 @@ class GaitAnalysis:
         min_step_length_m: float = 0.05,
         stride_time_range_s: tuple[float, float] = (0.5, 4.0),
         turning_threshold_deg: float = 20.0,
-        stairs_threshold_m: float = 0.15,
+        stairs_threshold_m: float = 0.25,
         ic_jerk_fraction: float = 0.3,
         landing_rise_fraction: float = 0.5,
-        scuff_height_m: float = 0.0,
-        scuff_jerk: float = 5000.0,
+        scuff_height_m: float = -0.01,
+        scuff_jerk: float = 10000.0,
     ) -> None:
         self.toe_offset = toe_offset
         self.heel_offset = heel_offset
@@ -153,13 +174,19 @@ class GaitAnalysis:
         self.scuff_jerk = scuff_jerk
 
     # ------------------------------------------------------------------ geometry
-    def _geometry(self, side: str) -> _Side:
-        toe = getattr(self, f"{side}_toe_offset") or self.toe_offset
-        heel = getattr(self, f"{side}_heel_offset") or self.heel_offset
-        toe = _vector(toe, f"{side}_toe_offset")
-        heel = _vector(heel, f"{side}_heel_offset")
+    def _geometry(self, side: str, sensor: Sensor) -> _Side:
+        mount = mounting_of(sensor)
+        vectors = {}
+        for point in ("toe", "heel"):
+            given = getattr(self, f"{side}_{point}_offset") or getattr(self, f"{point}_offset")
+            if given is None:
+                given = DEFAULT_OFFSETS[mount][point]
+                self.warnings_.append(
+                    f"{side}: {point} offset not given; default for a sensor on the {mount} "
+                    f"of the shoe used: {given} m (forward, lateral, up)")
+            vectors[point] = _vector(given, f"{side}_{point}_offset")
         mirror = np.array([1.0, 1.0 if side == "left" else -1.0, 1.0])  # lateral → ±y
-        return _Side(toe=toe * mirror, heel=heel * mirror)
+        return _Side(toe=vectors["toe"] * mirror, heel=vectors["heel"] * mirror)
 
     # ------------------------------------------------------------------ action
     def analyze(self, recording: Recording) -> GaitAnalysis:
@@ -184,7 +211,7 @@ class GaitAnalysis:
         return self
 
     def _analyze_sensor(self, sensor: Sensor, side: str) -> pd.DataFrame:
-        geo = self._geometry(side)
+        geo = self._geometry(side, sensor)
         rows = []
         for start, stop in sensor.segments:
             acc = np.ascontiguousarray(sensor.acc[start:stop])
@@ -238,7 +265,13 @@ class GaitAnalysis:
         stride_time = nxt - ic
         length = f["length"][w]
         turning = np.abs(f["heading_change"][w]) > self.turning_threshold_deg
-        stairs = np.abs(f["dz"][w]) > self.stairs_threshold_m
+        # a stair stride rises or falls past the threshold like one of its neighbours (a
+        # flight has several); a lone large height change is integration drift
+        dz = f["dz"][w]
+        up, down = dz > self.stairs_threshold_m, dz < -self.stairs_threshold_m
+        near_up = np.r_[False, up[:-1]] | np.r_[up[1:], False]
+        near_down = np.r_[False, down[:-1]] | np.r_[down[1:], False]
+        stairs = (up & near_up) | (down & near_down)
         scuff = (f["min_sole"][w] <= self.scuff_height_m) | (
             f["swing_impact"][w] >= self.scuff_jerk)
         # walking bouts: runs of consecutive valid windows
