@@ -123,9 +123,13 @@ def strapdown_window(acc, gyr, fs, start, stop, gravity, move0, move1, quat, vel
     ux, uy, uz = qrot(w, x, y, z, gx, gy, gz)
     i0 = max(0, min(m - 1, move0 - start))
     i1 = max(i0 + 1, min(m - 1, move1 - start))
+    # the correction grows by equal steps about one fixed axis, so it is built by repeated
+    # multiplication with one step rotation instead of trigonometry at every sample
+    sw, sx, sy, sz = level_rotation(ux, uy, uz, 1.0 / (i1 - i0))
+    cw, cx, cy, cz = 1.0, 0.0, 0.0, 0.0
     for k in range(i0 + 1, m):
-        f = min(1.0, (k - i0) / (i1 - i0))
-        cw, cx, cy, cz = level_rotation(ux, uy, uz, f)
+        if k <= i1:
+            cw, cx, cy, cz = qmul(sw, sx, sy, sz, cw, cx, cy, cz)
         w, x, y, z = qmul(cw, cx, cy, cz, quat[k, 0], quat[k, 1], quat[k, 2], quat[k, 3])
         quat[k, 0], quat[k, 1], quat[k, 2], quat[k, 3] = w, x, y, z
     # free acceleration in the world frame, integrated over the movement only

@@ -16,9 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.ndimage import uniform_filter1d
-
-from footdrop.preprocess.gaps import nan_runs
+from numba import njit
 
 
 @dataclass
@@ -45,30 +43,74 @@ def detect_stance(
     max_stance_s: float = 0.5,
 ) -> StancePhases:
     """Find still samples, swings and one mid-stance per stance phase."""
-    n = acc.shape[0]
-    gnorm = np.linalg.norm(gyr, axis=1)
-    anorm = np.linalg.norm(acc, axis=1)
-    finite = np.isfinite(gnorm) & np.isfinite(anorm)
     w = max(3, int(round(window_s * fs)))
-    g_s = uniform_filter1d(np.where(finite, gnorm, 1e6), w)
-    a_s = uniform_filter1d(np.where(finite, anorm, 0.0), w)
-    gravity = float(np.median(anorm[finite & (g_s < still_gyr_dps)])) if finite.any() else 9.81
-    if not np.isfinite(gravity):
-        gravity = 9.81
-    still = finite & (g_s < still_gyr_dps) & (np.abs(a_s - gravity) < still_acc_ms2)
-    moving = nan_runs(~still)
-    if moving.size:
-        dur = moving[:, 1] - moving[:, 0]
-        peak = _run_max(np.where(finite, gnorm, 0.0), moving)
-        is_swing = (dur >= min_swing_s * fs) & (peak >= min_swing_peak_dps)
-        touches_gap = _run_any(~finite, moving)  # movement next to missing data: no swing
-        swings = moving[is_swing & ~touches_gap & (moving[:, 0] > 0) & (moving[:, 1] < n)]
-    else:
-        swings = np.empty((0, 2), dtype=np.int64)
+    gnorm, anorm, g_s, a_s = _smoothed_norms(acc, gyr, w)
+    quiet = np.isfinite(anorm) & (g_s < still_gyr_dps)
+    gravity = float(np.median(anorm[quiet])) if quiet.any() else 9.81
+    still, swings = _swings(gnorm, anorm, g_s, a_s, gravity, still_gyr_dps, still_acc_ms2,
+                            int(round(min_swing_s * fs)), min_swing_peak_dps)
     score = np.where(still, g_s, np.inf)
     windows, keep = stance_windows(score, swings, fs, max_stance_s=max_stance_s)
     return StancePhases(still=still, swings=swings[keep], windows=windows[keep],
                         gravity=gravity, score=score)
+
+
+@njit(cache=True)
+def _smoothed_norms(acc, gyr, w):
+    """|gyr|, |acc| and their centred moving means over ``w`` samples (NaN-aware)."""
+    n = acc.shape[0]
+    gnorm = np.empty(n)
+    anorm = np.empty(n)
+    for k in range(n):
+        gnorm[k] = np.sqrt(gyr[k, 0] ** 2 + gyr[k, 1] ** 2 + gyr[k, 2] ** 2)
+        anorm[k] = np.sqrt(acc[k, 0] ** 2 + acc[k, 1] ** 2 + acc[k, 2] ** 2)
+    g_s = np.empty(n)
+    a_s = np.empty(n)
+    half = w // 2
+    csg = np.zeros(n + 1)
+    csa = np.zeros(n + 1)
+    for k in range(n):
+        ok = np.isfinite(gnorm[k]) and np.isfinite(anorm[k])
+        csg[k + 1] = csg[k] + (gnorm[k] if ok else 1e6)  # missing data is never still
+        csa[k + 1] = csa[k] + (anorm[k] if ok else 0.0)
+    for k in range(n):
+        lo = max(0, k - half)
+        hi = min(n, k - half + w)
+        g_s[k] = (csg[hi] - csg[lo]) / (hi - lo)
+        a_s[k] = (csa[hi] - csa[lo]) / (hi - lo)
+    return gnorm, anorm, g_s, a_s
+
+
+@njit(cache=True)
+def _swings(gnorm, anorm, g_s, a_s, gravity, still_gyr, still_acc, min_len, min_peak):
+    """Still mask, and the moving runs that are swings: long and fast enough, bounded by
+    still samples on both sides and free of missing data."""
+    n = gnorm.shape[0]
+    still = np.empty(n, dtype=np.bool_)
+    for k in range(n):
+        still[k] = (np.isfinite(gnorm[k]) and np.isfinite(anorm[k]) and g_s[k] < still_gyr
+                    and abs(a_s[k] - gravity) < still_acc)
+    out = np.empty((n // 2 + 1, 2), dtype=np.int64)
+    count = 0
+    k = 0
+    while k < n:
+        if still[k]:
+            k += 1
+            continue
+        start = k
+        peak = 0.0
+        gap = False
+        while k < n and not still[k]:
+            if np.isfinite(gnorm[k]) and np.isfinite(anorm[k]):
+                peak = max(peak, gnorm[k])
+            else:
+                gap = True
+            k += 1
+        if (start > 0 and k < n and not gap and k - start >= min_len and peak >= min_peak):
+            out[count, 0] = start
+            out[count, 1] = k
+            count += 1
+    return still, out[:count].copy()
 
 
 def stance_windows(
@@ -81,33 +123,30 @@ def stance_windows(
     ``2 * max_stance_s`` (standing, sitting) each side takes its own mid-stance within
     ``max_stance_s`` of the swing, so no window spans a rest.
     """
-    n = score.shape[0]
-    stance = np.concatenate([[0], swings.ravel(), [n]]).reshape(-1, 2)
-    reach = int(round(max_stance_s * fs))
-    windows = np.full((swings.shape[0], 2), -1, dtype=np.int64)
-    for i, (s, e) in enumerate(stance):  # one per stance phase, not per sample
-        long = (e - s) > 2 * reach
-        if i > 0:  # end of the window of swing i-1
-            windows[i - 1, 1] = _argmin(score, s, s + reach if long else e)
-        if i < swings.shape[0]:  # start of the window of swing i
-            windows[i, 0] = _argmin(score, e - reach if long else s, e)
+    windows = _stance_windows(score, swings, int(round(max_stance_s * fs)))
     return windows, (windows >= 0).all(axis=1)
 
 
-def _argmin(score: np.ndarray, lo: int, hi: int) -> int:
-    seg = score[lo:hi]
-    if seg.size == 0 or not np.isfinite(seg).any():
-        return -1
-    return lo + int(np.argmin(seg))
+@njit(cache=True)
+def _stance_windows(score, swings, reach):
+    n = score.shape[0]
+    k = swings.shape[0]
+    windows = np.full((k, 2), -1, dtype=np.int64)
+    for i in range(k + 1):  # stance i lies between swing i-1 and swing i
+        s = 0 if i == 0 else swings[i - 1, 1]
+        e = n if i == k else swings[i, 0]
+        long = (e - s) > 2 * reach
+        if i > 0:
+            windows[i - 1, 1] = _argmin(score, s, s + reach if long else e)
+        if i < k:
+            windows[i, 0] = _argmin(score, e - reach if long else s, e)
+    return windows
 
 
-def _run_max(x: np.ndarray, runs: np.ndarray) -> np.ndarray:
-    """Maximum of ``x`` over each ``[start, stop)`` run (runs sorted, disjoint)."""
-    idx = runs.ravel()
-    red = np.maximum.reduceat(x, idx[idx < x.size]) if idx.size else np.array([])
-    return red[::2][: runs.shape[0]]
-
-
-def _run_any(mask: np.ndarray, runs: np.ndarray) -> np.ndarray:
-    counts = np.concatenate([[0], np.cumsum(mask)])
-    return (counts[runs[:, 1]] - counts[runs[:, 0]]) > 0
+@njit(cache=True)
+def _argmin(score, lo, hi):
+    best = -1
+    for k in range(max(lo, 0), min(hi, score.shape[0])):
+        if np.isfinite(score[k]) and (best < 0 or score[k] < score[best]):
+            best = k
+    return best
