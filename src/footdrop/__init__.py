@@ -34,7 +34,7 @@ def load(*args, level: str = "pitch", **kwargs) -> Recording:
     from footdrop.io import read
     from footdrop.preprocess.alignment import align_to_foot
 
-    return align_to_foot(read(*args, **kwargs), level=level)
+    return align_to_foot(read(*args, **kwargs), level=level, copy=False)
 
 
 def analyze(source=None, /, **kwargs):
@@ -60,5 +60,5 @@ def analyze(source=None, /, **kwargs):
 
         rec = read(source if source is not None else (), **kwargs)
     if any(s.frame != "foot" for p, s in rec.sensors.items() if p.endswith("_foot")):
-        rec = align_to_foot(rec)
+        rec = align_to_foot(rec, copy=isinstance(source, Recording))
     return _analyze(rec, **engine_kw)

@@ -87,7 +87,7 @@ def _load(
     if align:
         from footdrop.preprocess.alignment import align_to_foot
 
-        rec = align_to_foot(rec)
+        rec = align_to_foot(rec, copy=False)
     return rec
 
 

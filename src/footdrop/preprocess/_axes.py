@@ -9,6 +9,7 @@ helpers these and the estimation share.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 from scipy.spatial.transform import Rotation
 
 _AXES = "xyz"
@@ -52,10 +53,22 @@ def rotate_about(v: np.ndarray, axis: np.ndarray, deg: float) -> np.ndarray:
     return Rotation.from_rotvec(np.radians(deg) * unit(axis)).apply(v)
 
 
-def rotate(v: np.ndarray, rot: np.ndarray) -> np.ndarray:
-    """``v @ rot.T`` for ``(n, 3)`` samples, without BLAS (whose threading makes tall-skinny
-    products slow and erratic); a NaN anywhere in a row makes the whole row NaN."""
-    return v[:, :1] * rot[:, 0] + v[:, 1:2] * rot[:, 1] + v[:, 2:] * rot[:, 2]
+def rotate(v: np.ndarray, rot: np.ndarray, *, out: np.ndarray | None = None) -> np.ndarray:
+    """``v @ rot.T`` for ``(n, 3)`` samples, row by row with no temporary arrays (``out`` may
+    be ``v`` itself); a NaN anywhere in a row makes the whole row NaN."""
+    v = np.ascontiguousarray(v, dtype=float)
+    if out is None:
+        out = np.empty_like(v)
+    _rotate_rows(v, np.ascontiguousarray(rot, dtype=float), out)
+    return out
+
+
+@njit(cache=True)
+def _rotate_rows(v, rot, out):
+    for k in range(v.shape[0]):
+        x, y, z = v[k, 0], v[k, 1], v[k, 2]
+        for i in range(3):
+            out[k, i] = rot[i, 0] * x + rot[i, 1] * y + rot[i, 2] * z
 
 
 # --------------------------------------------------------------------------------------

@@ -129,11 +129,14 @@ class FootAlignment:
         Score both feet for left/right plausibility and warn when they look swapped.
     side_margin
         Side score both feet must exceed to call their labels consistent or swapped.
+    copy
+        Work on a copy (default). ``False`` rotates the given recording in place, which
+        halves the memory needed for long recordings.
 
     Attributes
     ----------
     recording_
-        Aligned copy of the recording.
+        The aligned recording (a copy unless ``copy=False``).
     rotations_
         Placement → 3×3 rotation matrix of this step (sensor → foot: ``v_foot = R @ v``).
     report_
@@ -152,6 +155,7 @@ class FootAlignment:
         stance_gyr_dps: float = 40.0,
         check_sides: bool = True,
         side_margin: float = 1.0,
+        copy: bool = True,
     ) -> None:
         self.level = level
         self.heading = heading
@@ -160,16 +164,18 @@ class FootAlignment:
         self.stance_gyr_dps = stance_gyr_dps
         self.check_sides = check_sides
         self.side_margin = side_margin
+        self.copy = copy
 
     def align(self, recording: Recording) -> FootAlignment:
-        """Align the foot sensors of ``recording`` (a copy); other sensors are untouched."""
+        """Align the foot sensors of ``recording`` (a copy unless ``copy=False``); other
+        sensors are untouched."""
         if self.level not in LEVELS:
             raise ConfigError(f"unknown alignment level {self.level!r}",
                               fix="use one of " + ", ".join(LEVELS))
         if self.heading not in HEADINGS:
             raise ConfigError(f"unknown alignment heading {self.heading!r}",
                               fix="use one of " + ", ".join(HEADINGS))
-        rec = recording.copy()
+        rec = recording.copy() if self.copy else recording
         self.rotations_: dict[str, np.ndarray] = {}
         self.report_: dict[str, dict[str, Any]] = {}
         scores: dict[str, float | None] = {}
@@ -272,8 +278,8 @@ class FootAlignment:
             info["side_features"] = side_features(acc, gyr, sensor.fs, est)
         self._warn(rec, name, info, declared_foot, notes)
 
-        sensor.acc = rotate(acc, rot)
-        sensor.gyr = rotate(gyr, rot)
+        sensor.acc = rotate(acc, rot, out=None if self.copy else acc)
+        sensor.gyr = rotate(gyr, rot, out=None if self.copy else gyr)
         if sensor.mag is not None:
             sensor.mag = rotate(sensor.mag, rot)
         sensor.frame = "foot"

@@ -157,8 +157,7 @@ def repair_gaps(
 
 
 def _repair_sensor(recording: Recording, sensor: Sensor, max_gap_s: float) -> None:
-    data = np.hstack([sensor.acc, sensor.gyr])
-    invalid = ~np.isfinite(data).all(axis=1)
+    invalid = ~(np.isfinite(sensor.acc).all(axis=1) & np.isfinite(sensor.gyr).all(axis=1))
     n = sensor.n_samples
     if not invalid.any():
         sensor.segments = [(0, n)]
