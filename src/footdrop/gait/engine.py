@@ -153,7 +153,7 @@ class GaitAnalysis:
         turning_threshold_deg: float = 20.0,
         stairs_threshold_m: float = 0.25,
         ic_jerk_fraction: float = 0.3,
-        landing_rise_fraction: float = 0.5,
+        landing_rise_fraction: float = 0.1,
         scuff_height_m: float = -0.01,
         scuff_jerk: float = 10000.0,
     ) -> None:
