@@ -60,7 +60,7 @@ def write_outputs(strides: pd.DataFrame, summary: dict[str, Any], out: str | Pat
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / "strides.csv", out / "summary.json"]
-    _atomic_write(paths[0], strides.to_csv(index=False, float_format="%.6g", na_rep=""))
+    _atomic_write(paths[0], strides.to_csv(index=False, float_format="%.10g", na_rep=""))
     _atomic_write(paths[1], json.dumps(summary, indent=2, allow_nan=False) + "\n")
     return paths
 
