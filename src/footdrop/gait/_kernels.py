@@ -308,7 +308,8 @@ def window_metrics(acc, gyr, fs, windows, swings, gravity, toe, heel, ic_fractio
                 late = k
         mtc = np.nan
         mtc_k = -1
-        if late > early + 1:
+        # the early maximum must be a real peak after toe-off, not the toe-off itself
+        if early > s0 and late > early + 1:
             lo = early + 1
             for k in range(early + 1, late):
                 if h_toe[k] < h_toe[lo]:
