@@ -147,7 +147,7 @@ class GaitAnalysis:
         right_toe_offset: tuple[float, float, float] | None = None,
         left_heel_offset: tuple[float, float, float] | None = None,
         right_heel_offset: tuple[float, float, float] | None = None,
-        min_stride_length_m: float = 0.15,
+        min_stride_length_m: float = 0.10,
         min_step_length_m: float = 0.05,
         stride_time_range_s: tuple[float, float] = (0.5, 4.0),
         turning_threshold_deg: float = 20.0,

@@ -41,14 +41,21 @@ def detect_stance(
     min_swing_s: float = 0.15,
     min_swing_peak_dps: float = 100.0,
     max_stance_s: float = 0.5,
+    min_toes_up_dps: float = 50.0,
 ) -> StancePhases:
-    """Find still samples, swings and one mid-stance per stance phase."""
+    """Find still samples, swings and one mid-stance per stance phase.
+
+    A swing must also turn the foot toes-up (gyr_y below ``-min_toes_up_dps``, foot frame):
+    every real swing brings the foot back from its heel-up toe-off, whereas the roll-over
+    onto a flat foot after a landing turns it toes-down only.
+    """
     w = max(3, int(round(window_s * fs)))
     gnorm, anorm, g_s, a_s = _smoothed_norms(acc, gyr, w)
     quiet = np.isfinite(anorm) & (g_s < still_gyr_dps)
     gravity = float(np.median(anorm[quiet])) if quiet.any() else 9.81
-    still, swings = _swings(gnorm, anorm, g_s, a_s, gravity, still_gyr_dps, still_acc_ms2,
-                            int(round(min_swing_s * fs)), min_swing_peak_dps)
+    still, swings = _swings(gnorm, anorm, g_s, a_s, np.ascontiguousarray(gyr[:, 1]), gravity,
+                            still_gyr_dps, still_acc_ms2, int(round(min_swing_s * fs)),
+                            min_swing_peak_dps, min_toes_up_dps)
     score = np.where(still, g_s, np.inf)
     windows, keep = stance_windows(score, swings, fs, max_stance_s=max_stance_s)
     return StancePhases(still=still, swings=swings[keep], windows=windows[keep],
@@ -82,7 +89,8 @@ def _smoothed_norms(acc, gyr, w):
 
 
 @njit(cache=True)
-def _swings(gnorm, anorm, g_s, a_s, gravity, still_gyr, still_acc, min_len, min_peak):
+def _swings(gnorm, anorm, g_s, a_s, gyr_y, gravity, still_gyr, still_acc, min_len, min_peak,
+            min_toes_up):
     """Still mask, and the moving runs that are swings: long and fast enough, bounded by
     still samples on both sides and free of missing data."""
     n = gnorm.shape[0]
@@ -99,14 +107,17 @@ def _swings(gnorm, anorm, g_s, a_s, gravity, still_gyr, still_acc, min_len, min_
             continue
         start = k
         peak = 0.0
+        toes_up = 0.0
         gap = False
         while k < n and not still[k]:
             if np.isfinite(gnorm[k]) and np.isfinite(anorm[k]):
                 peak = max(peak, gnorm[k])
+                toes_up = min(toes_up, gyr_y[k])
             else:
                 gap = True
             k += 1
-        if (start > 0 and k < n and not gap and k - start >= min_len and peak >= min_peak):
+        if (start > 0 and k < n and not gap and k - start >= min_len and peak >= min_peak
+                and toes_up <= -min_toes_up):
             out[count, 0] = start
             out[count, 1] = k
             count += 1

@@ -1,0 +1,179 @@
+"""Rigid-sole geometry, rotations and smooth keyframe curves used by the foot model.
+
+Conventions (CONTRACT.md): world frame x, y horizontal, z up; foot frame x forward along the
+sole, y to the left, z up. The foot orientation is ``R = Rz(yaw) · Ry(-pitch) · Rx(roll)``
+(foot → world), where ``pitch`` is the sole pitch of CONTRACT.md (toes up positive), so the
+sole direction is ``e = (cos pitch cos yaw, cos pitch sin yaw, sin pitch)``. The sole is the
+segment from the heel point (origin of the foot model) to the toe point at ``L·e``; roll
+turns the foot about that segment and so never moves a sole point.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.interpolate import BPoly
+
+#: Half width (rad) of the pitch band in which the vertical keyframes pass from the toe to the
+#: heel (see :func:`toe_weight`).
+BAND = np.deg2rad(4.0)
+
+
+# ----------------------------------------------------------------------------- rotations
+def rotation(yaw: np.ndarray, pitch: np.ndarray, roll: np.ndarray) -> np.ndarray:
+    """``(n, 3, 3)`` foot → world rotations from yaw, sole pitch and roll (rad)."""
+    cz, sz = np.cos(yaw), np.sin(yaw)
+    cb, sb = np.cos(-pitch), np.sin(-pitch)
+    cx, sx = np.cos(roll), np.sin(roll)
+    R = np.empty(np.shape(yaw) + (3, 3))
+    R[..., 0, 0] = cz * cb
+    R[..., 0, 1] = cz * sb * sx - sz * cx
+    R[..., 0, 2] = cz * sb * cx + sz * sx
+    R[..., 1, 0] = sz * cb
+    R[..., 1, 1] = sz * sb * sx + cz * cx
+    R[..., 1, 2] = sz * sb * cx - cz * sx
+    R[..., 2, 0] = -sb
+    R[..., 2, 1] = cb * sx
+    R[..., 2, 2] = cb * cx
+    return R
+
+
+def body_rates(pitch, roll, d_yaw, d_pitch, d_roll) -> np.ndarray:
+    """Angular velocity in the foot frame ``(n, 3)`` (rad/s) from the angles and their rates."""
+    b, db = -pitch, -d_pitch
+    cb, sb = np.cos(b), np.sin(b)
+    cx, sx = np.cos(roll), np.sin(roll)
+    return np.stack([d_roll - d_yaw * sb,
+                     db * cx + d_yaw * cb * sx,
+                     -db * sx + d_yaw * cb * cx], axis=-1)
+
+
+def random_rotation(rng: np.random.Generator) -> np.ndarray:
+    """A rotation matrix drawn uniformly (Shoemake's quaternion method)."""
+    u1, u2, u3 = rng.random(3)
+    q = np.array([np.sqrt(1 - u1) * np.sin(2 * np.pi * u2), np.sqrt(1 - u1) * np.cos(2 * np.pi * u2),
+                  np.sqrt(u1) * np.sin(2 * np.pi * u3), np.sqrt(u1) * np.cos(2 * np.pi * u3)])
+    x, y, z, w = q
+    return np.array([
+        [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
+        [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
+        [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
+    ])
+
+
+def euler_matrix(roll_deg: float, pitch_deg: float, yaw_deg: float) -> np.ndarray:
+    """Sensor → foot mounting rotation from roll, pitch (about y, right-handed) and yaw, deg."""
+    r, p, y = np.deg2rad([roll_deg, pitch_deg, yaw_deg])
+    rz = np.array([[np.cos(y), -np.sin(y), 0], [np.sin(y), np.cos(y), 0], [0, 0, 1]])
+    ry = np.array([[np.cos(p), 0, np.sin(p)], [0, 1, 0], [-np.sin(p), 0, np.cos(p)]])
+    rx = np.array([[1, 0, 0], [0, np.cos(r), -np.sin(r)], [0, np.sin(r), np.cos(r)]])
+    return rz @ ry @ rx
+
+
+# ----------------------------------------------------------------------------- the sole
+def sole_dir(pitch, yaw, d_pitch=0.0, d_yaw=0.0, dd_pitch=0.0, dd_yaw=0.0):
+    """Sole direction ``e`` and its first and second time derivatives, each ``(..., 3)``."""
+    cp, sp, cy, sy = np.cos(pitch), np.sin(pitch), np.cos(yaw), np.sin(yaw)
+    e = np.stack([cp * cy, cp * sy, sp], -1)
+    e_p = np.stack([-sp * cy, -sp * sy, cp], -1)
+    e_y = np.stack([-cp * sy, cp * cy, 0 * cp], -1)
+    e_yy = np.stack([-cp * cy, -cp * sy, 0 * cp], -1)
+    e_py = np.stack([sp * sy, -sp * cy, 0 * cp], -1)
+    dp, dy = np.asarray(d_pitch)[..., None], np.asarray(d_yaw)[..., None]
+    ddp, ddy = np.asarray(dd_pitch)[..., None], np.asarray(dd_yaw)[..., None]
+    de = e_p * dp + e_y * dy
+    dde = -e * dp**2 + 2 * e_py * dp * dy + e_yy * dy**2 + e_p * ddp + e_y * ddy
+    return e, de, dde
+
+
+def toe_weight(pitch):
+    """Position ``w`` along the sole (0 heel, 1 toe) of the point whose height is keyframed.
+
+    ``w = 1`` (toe) while the toes are down more than :data:`BAND`, ``0`` (heel) while they are
+    up more than it, and a C2 blend in between, so the keyframed point is always the lowest
+    sole point or within a millimetre or two of it. Returns ``w, dw/dpitch, d²w/dpitch²``.
+    """
+    x = np.clip((np.asarray(pitch, float) + BAND) / (2 * BAND), 0.0, 1.0)
+    s = x**3 * (10 - 15 * x + 6 * x**2)
+    ds = 30 * x**2 * (1 - x) ** 2 / (2 * BAND)
+    dds = 60 * x * (1 - x) * (1 - 2 * x) / (2 * BAND) ** 2
+    return 1.0 - s, -ds, -dds
+
+
+def keyed_offset(pitch, d_pitch, dd_pitch, length, pivot_w):
+    """``g = (w(pitch) − pivot_w)·L·sin(pitch)``: height of the keyed point above a sole point.
+
+    ``pivot_w`` is the position along the sole of the reference point (0 heel, 1 toe).
+    Returns g and its first and second time derivatives.
+    """
+    w, dw, ddw = toe_weight(pitch)
+    sp, cp = np.sin(pitch), np.cos(pitch)
+    a = w - pivot_w
+    g = a * length * sp
+    g_p = length * (dw * sp + a * cp)
+    g_pp = length * (ddw * sp + 2 * dw * cp - a * sp)
+    return g, g_p * d_pitch, g_pp * d_pitch**2 + g_p * dd_pitch
+
+
+def bump(s: np.ndarray) -> np.ndarray:
+    """``sin³(πs)`` on [0, 1], 0 outside: a swing-long bump with zero slope and curvature at
+    both ends (so it can be added to a C2 trajectory without breaking it)."""
+    s = np.clip(s, 0.0, 1.0)
+    return np.sin(np.pi * s) ** 3
+
+
+# ----------------------------------------------------------------------------- keyframes
+class Keys:
+    """Keyframes ``(t, value, first derivative, second derivative)`` → a C2 piecewise quintic.
+
+    Missing first derivatives are estimated without overshoot (zero at local extrema, else a
+    weighted harmonic mean of the neighbouring slopes); missing second derivatives are the
+    mean of the end curvatures of the cubic Hermite pieces on either side.
+    """
+
+    def __init__(self) -> None:
+        self.t: list[float] = []
+        self.y: list[float] = []
+        self.d1: list[float | None] = []
+        self.d2: list[float | None] = []
+
+    def add(self, t: float, y: float, d1: float | None = None, d2: float | None = None) -> None:
+        if self.t and t <= self.t[-1] + 1e-9:
+            if abs(t - self.t[-1]) < 1e-9 and abs(y - self.y[-1]) < 1e-12 and d1 == self.d1[-1]:
+                return  # the same knot twice (shared boundary of two phases)
+            raise ValueError(f"keyframes out of order: {t} after {self.t[-1]}")
+        self.t.append(float(t))
+        self.y.append(float(y))
+        self.d1.append(None if d1 is None else float(d1))
+        self.d2.append(None if d2 is None else float(d2))
+
+    def build(self) -> BPoly:
+        t = np.asarray(self.t)
+        y = np.asarray(self.y)
+        if len(t) == 1:
+            t, y = np.r_[t, t + 1.0], np.r_[y, y]
+            self.d1, self.d2 = [0.0, 0.0], [0.0, 0.0]
+        h = np.diff(t)
+        m = np.diff(y) / h
+        d1 = np.array([np.nan if v is None else v for v in self.d1])
+        miss = np.isnan(d1)
+        if miss.any():
+            est = np.zeros_like(y)
+            est[0], est[-1] = m[0], m[-1]
+            ml, mr, hl, hr = m[:-1], m[1:], h[:-1], h[1:]
+            same = ml * mr > 0
+            w1, w2 = 2 * hr + hl, hr + 2 * hl
+            with np.errstate(divide="ignore", invalid="ignore"):
+                hm = (w1 + w2) / (w1 / ml + w2 / mr)
+            est[1:-1] = np.where(same, hm, 0.0)
+            d1[miss] = est[miss]
+        d2 = np.array([np.nan if v is None else v for v in self.d2])
+        miss = np.isnan(d2)
+        if miss.any():
+            dy = np.diff(y)
+            a_start = (6 * dy / h**2 - (4 * d1[:-1] + 2 * d1[1:]) / h)  # at left end of piece
+            a_end = (-6 * dy / h**2 + (2 * d1[:-1] + 4 * d1[1:]) / h)  # at right end
+            est = np.empty_like(y)
+            est[0], est[-1] = a_start[0], a_end[-1]
+            est[1:-1] = 0.5 * (a_end[:-1] + a_start[1:])
+            d2[miss] = est[miss]
+        return BPoly.from_derivatives(t, np.stack([y, d1, d2], axis=1))
