@@ -55,7 +55,7 @@ def detect_stance(
     gravity = float(np.median(anorm[quiet])) if quiet.any() else 9.81
     still, swings = _swings(gnorm, anorm, g_s, a_s, np.ascontiguousarray(gyr[:, 1]), gravity,
                             still_gyr_dps, still_acc_ms2, int(round(min_swing_s * fs)),
-                            min_swing_peak_dps, min_toes_up_dps)
+                            min_swing_peak_dps, min_toes_up_dps, int(round(1.5 * fs)))
     score = np.where(still, g_s, np.inf)
     windows, keep = stance_windows(score, swings, fs, max_stance_s=max_stance_s)
     return StancePhases(still=still, swings=swings[keep], windows=windows[keep],
@@ -90,7 +90,7 @@ def _smoothed_norms(acc, gyr, w):
 
 @njit(cache=True)
 def _swings(gnorm, anorm, g_s, a_s, gyr_y, gravity, still_gyr, still_acc, min_len, min_peak,
-            min_toes_up):
+            min_toes_up, long_run):
     """Still mask, and the moving runs that are swings: long and fast enough, bounded by
     still samples on both sides and free of missing data."""
     n = gnorm.shape[0]
@@ -98,6 +98,21 @@ def _swings(gnorm, anorm, g_s, a_s, gyr_y, gravity, still_gyr, still_acc, min_le
     for k in range(n):
         still[k] = (np.isfinite(gnorm[k]) and np.isfinite(anorm[k]) and g_s[k] < still_gyr
                     and abs(a_s[k] - gravity) < still_acc)
+    # a movement longer than long_run spans several strides of a fast walker who rolls
+    # over the foot without ever going below the still threshold: inside it, take a
+    # doubled threshold
+    k = 0
+    while k < n:
+        if still[k]:
+            k += 1
+            continue
+        start = k
+        while k < n and not still[k]:
+            k += 1
+        if k - start > long_run:
+            for j in range(start, k):
+                still[j] = (np.isfinite(gnorm[j]) and np.isfinite(anorm[j])
+                            and g_s[j] < 2.0 * still_gyr and abs(a_s[j] - gravity) < still_acc)
     out = np.empty((n // 2 + 1, 2), dtype=np.int64)
     count = 0
     k = 0
