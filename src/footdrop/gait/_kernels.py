@@ -334,13 +334,17 @@ def window_metrics(acc, gyr, fs, windows, swings, gravity, toe, heel, ic_fractio
             dh += 360.0
         row = out[w]
         row[0] = a + fc
-        row[1] = a + ic
+        # the jerk at sample ic is the backward difference over (ic - 1, ic]: the contact
+        # happened within that interval, so IC is put at its middle
+        row[1] = a + ic - 0.5
         row[2] = a + trough
         row[3] = length
         row[4] = cz[e] - cz[0]
         row[5] = dh
         row[6] = _pitch(quat[fc, 0], quat[fc, 1], quat[fc, 2], quat[fc, 3]) - p0
-        row[7] = _pitch(quat[ic, 0], quat[ic, 1], quat[ic, 2], quat[ic, 3]) - p1
+        row[7] = 0.5 * (_pitch(quat[ic, 0], quat[ic, 1], quat[ic, 2], quat[ic, 3])
+                        + _pitch(quat[ic - 1, 0], quat[ic - 1, 1], quat[ic - 1, 2],
+                                 quat[ic - 1, 3])) - p1
         row[8] = _pitch(quat[mid_k, 0], quat[mid_k, 1], quat[mid_k, 2], quat[mid_k, 3]) - p0
         row[9] = mtc
         row[10] = a + mtc_k if mtc_k >= 0 else np.nan
