@@ -33,7 +33,7 @@ STRIDE_COLUMNS = [
     "max_heel_clearance_m", "lateral_excursion_m", "toe_scuff",
 ]
 EXTRA_COLUMNS = ["bout_id", "turning", "stairs", "level_walking", "heading_change_deg",
-                 "height_change_m"]
+                 "heading_deg", "height_change_m"]
 
 #: Default sensor-to-sole-point offsets (forward, lateral, up) in m, per mounting.
 #: Lateral side of the shoe: 6 cm above the floor, 6 cm lateral of the sole's midline, a
@@ -302,10 +302,20 @@ class GaitAnalysis:
                 "stairs": stairs,
                 "level_walking": ~turning & ~stairs,
                 "heading_change_deg": f["heading_change"][w],
+                "heading_deg": _bout_heading(f["heading_change"][w], bout),
                 "height_change_m": f["dz"][w],
             }
         )
         return df
+
+
+def _bout_heading(change: np.ndarray, bout: np.ndarray) -> np.ndarray:
+    """Heading (deg) at the end of each stride's swing, relative to the direction the foot
+    pointed at the first mid-stance of its bout (cumulative gyro heading, drifts slowly)."""
+    total = np.cumsum(change)
+    first = np.r_[True, bout[1:] != bout[:-1]]
+    start = np.maximum.accumulate(np.where(first, np.arange(bout.size), 0))
+    return total - (total[start] - change[start])
 
 
 def _empty() -> pd.DataFrame:
