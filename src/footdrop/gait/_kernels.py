@@ -75,8 +75,8 @@ def _mean_acc(acc, centre, half):
 
 
 @njit(cache=True)
-def strapdown_window(acc, gyr, fs, start, stop, gravity, move0, move1, quat, vel, pos,
-                     level_max_m):
+def strapdown_window(acc, gyr, fs, start, stop, gravity, move0, move1, settled, quat, vel,
+                     pos, level_max_m):
     """Orientation, velocity and position of the sensor from one mid-stance to the next.
 
     Parameters
@@ -88,8 +88,12 @@ def strapdown_window(acc, gyr, fs, start, stop, gravity, move0, move1, quat, vel
     gravity
         Local gravity magnitude (m/s²) measured by this sensor at rest.
     move0, move1
-        First and last moving sample (absolute); the foot is still outside them, so the
-        velocity is zero there and all drift is spread over the movement.
+        First and last moving sample (absolute) by the angular rate: orientation errors
+        are spread over them.
+    settled
+        First sample (absolute) from which the foot is still again after landing (a slow
+        foot can still move when its rotation has died down). Velocity is integrated from
+        ``move0`` to ``settled``, zero outside, and de-drifted linearly between them.
     quat, vel, pos
         Output buffers with at least ``stop - start + 1`` rows (4, 3 and 3 columns).
     level_max_m
@@ -98,8 +102,9 @@ def strapdown_window(acc, gyr, fs, start, stop, gravity, move0, move1, quat, vel
 
     Orientation starts level with zero yaw. The tilt error found at ``stop`` (where gravity
     is measured again) is removed by spreading its correction linearly over the movement;
-    velocity is integrated over the movement only and de-drifted linearly to zero at its
-    end: a zero-velocity update at both ends (per-stride de-drifting).
+    velocity is integrated from the start of the movement until the foot has settled
+    after landing and de-drifted linearly to zero there: a zero-velocity update at both
+    ends (per-stride de-drifting).
     """
     m = stop - start + 1
     dt = 1.0 / fs
@@ -132,14 +137,16 @@ def strapdown_window(acc, gyr, fs, start, stop, gravity, move0, move1, quat, vel
             cw, cx, cy, cz = qmul(sw, sx, sy, sz, cw, cx, cy, cz)
         w, x, y, z = qmul(cw, cx, cy, cz, quat[k, 0], quat[k, 1], quat[k, 2], quat[k, 3])
         quat[k, 0], quat[k, 1], quat[k, 2], quat[k, 3] = w, x, y, z
-    # free acceleration in the world frame, integrated over the movement only
+    # free acceleration in the world frame, integrated from the start of the movement until
+    # the foot has settled after landing
+    j1 = max(i0 + 1, min(m - 1, settled - start))
     for k in range(m):
         vel[k, 0] = vel[k, 1] = vel[k, 2] = 0.0
         pos[k, 0] = pos[k, 1] = pos[k, 2] = 0.0
     px, py, pz = qrot(quat[i0, 0], quat[i0, 1], quat[i0, 2], quat[i0, 3],
                       acc[start + i0, 0], acc[start + i0, 1], acc[start + i0, 2])
     pz -= gravity
-    for k in range(i0 + 1, i1 + 1):
+    for k in range(i0 + 1, j1 + 1):
         cx, cy, cz = qrot(quat[k, 0], quat[k, 1], quat[k, 2], quat[k, 3],
                           acc[start + k, 0], acc[start + k, 1], acc[start + k, 2])
         cz -= gravity
@@ -147,9 +154,9 @@ def strapdown_window(acc, gyr, fs, start, stop, gravity, move0, move1, quat, vel
         vel[k, 1] = vel[k - 1, 1] + 0.5 * (py + cy) * dt
         vel[k, 2] = vel[k - 1, 2] + 0.5 * (pz + cz) * dt
         px, py, pz = cx, cy, cz
-    ex, ey, ez = vel[i1, 0], vel[i1, 1], vel[i1, 2]
-    for k in range(i0 + 1, i1 + 1):
-        f = (k - i0) / (i1 - i0)
+    ex, ey, ez = vel[j1, 0], vel[j1, 1], vel[j1, 2]
+    for k in range(i0 + 1, j1 + 1):
+        f = (k - i0) / (j1 - i0)
         vel[k, 0] -= f * ex
         vel[k, 1] -= f * ey
         vel[k, 2] -= f * ez
@@ -160,7 +167,7 @@ def strapdown_window(acc, gyr, fs, start, stop, gravity, move0, move1, quat, vel
     dz_end = pos[m - 1, 2]
     if abs(dz_end) < level_max_m:
         for k in range(i0 + 1, m):
-            pos[k, 2] -= min(1.0, (k - i0) / (i1 - i0)) * dz_end
+            pos[k, 2] -= min(1.0, (k - i0) / (j1 - i0)) * dz_end
     return m
 
 
@@ -196,7 +203,7 @@ WINDOW_FIELDS = (
 
 @njit(cache=True)
 def window_metrics(acc, gyr, fs, windows, swings, gravity, toe, heel, ic_fraction,
-                   rise_fraction, level_max_m):
+                   rise_fraction, level_max_m, settle_s):
     """Integrate every mid-stance to mid-stance window and measure its swing.
 
     ``windows`` holds the mid-stance before and after each swing, ``swings`` its moving
@@ -230,12 +237,11 @@ def window_metrics(acc, gyr, fs, windows, swings, gravity, toe, heel, ic_fractio
                     finite = False
         if not finite:
             continue
-        m = strapdown_window(acc, gyr, fs, a, b, gravity, swings[w, 0], swings[w, 1] - 1,
-                             quat, vel, pos, level_max_m)
         # events: swing trough of the sagittal rate, push-off peak before it (FC), and the
         # onset of the landing impact after it (IC)
         # the trough is searched in the movement only, on a short moving average, so that
         # the ringing of an impact cannot stand in for the swing
+        m = b - a + 1
         i0 = max(0, min(m - 1, swings[w, 0] - a))
         i1 = max(i0, min(m - 1, swings[w, 1] - 1 - a))
         hw = max(1, int(round(0.015 * fs)))
@@ -254,7 +260,8 @@ def window_metrics(acc, gyr, fs, windows, swings, gravity, toe, heel, ic_fractio
         for k in range(trough + 1):
             if gyr[a + k, 1] > gyr[a + fc, 1]:
                 fc = k
-        # the landing starts once the toes-up rotation has slowed to half its peak; IC is
+        # the landing starts once the toes-up rotation has nearly stopped (rise_fraction of
+        # its peak rate); IC is
         # the first sample after that whose jerk reaches a fraction of the landing's peak
         # jerk (the first contact, not the louder forefoot slap that may follow)
         rise = trough
@@ -266,6 +273,11 @@ def window_metrics(acc, gyr, fs, windows, swings, gravity, toe, heel, ic_fractio
         ic = max(rise, 1)
         while ic < m - 1 and _jerk(acc, a + ic, fs) < ic_fraction * jmax:
             ic += 1
+        # the foot is still again once the landing has settled: no sooner than the end of
+        # the movement, nor than settle_s after IC
+        settled = a + min(m - 1, max(i1, ic + int(round(settle_s * fs))))
+        strapdown_window(acc, gyr, fs, a, b, gravity, swings[w, 0], swings[w, 1] - 1,
+                         settled, quat, vel, pos, level_max_m)
         # sole points and foot centre
         for k in range(m):
             qw, qx, qy, qz = quat[k, 0], quat[k, 1], quat[k, 2], quat[k, 3]

@@ -125,6 +125,9 @@ class GaitAnalysis:
         The landing starts when the swing's toes-up rotation rate has fallen to
         ``landing_rise_fraction`` of its peak; IC is the first sample after that whose jerk
         reaches ``ic_jerk_fraction`` of the landing's peak jerk.
+    settle_s
+        The foot is taken to be still no sooner than this long after IC (and not before
+        its rotation has died down): the end of the zero-velocity update.
     scuff_height_m, scuff_jerk
         A swing scuffs when a sole point in mid-swing is below ``scuff_height_m`` (its
         height is relative to its own stance height, so -1 cm allows for the ~1 cm error
@@ -154,6 +157,7 @@ class GaitAnalysis:
         stairs_threshold_m: float = 0.25,
         ic_jerk_fraction: float = 0.3,
         landing_rise_fraction: float = 0.1,
+        settle_s: float = 0.3,
         scuff_height_m: float = -0.01,
         scuff_jerk: float = 10000.0,
     ) -> None:
@@ -170,6 +174,7 @@ class GaitAnalysis:
         self.stairs_threshold_m = stairs_threshold_m
         self.ic_jerk_fraction = ic_jerk_fraction
         self.landing_rise_fraction = landing_rise_fraction
+        self.settle_s = settle_s
         self.scuff_height_m = scuff_height_m
         self.scuff_jerk = scuff_jerk
 
@@ -243,7 +248,8 @@ class GaitAnalysis:
     def _windows(self, acc, gyr, fs, phases, geo) -> np.ndarray:
         return window_metrics(acc, gyr, fs, phases.windows, phases.swings, phases.gravity,
                               geo.toe, geo.heel, self.ic_jerk_fraction,
-                              self.landing_rise_fraction, self.stairs_threshold_m)
+                              self.landing_rise_fraction, self.stairs_threshold_m,
+                              self.settle_s)
 
     def _strides_from_windows(self, win, phases, sensor, offset, side) -> pd.DataFrame:
         f = {name: win[:, i] for i, name in enumerate(WINDOW_FIELDS)}
@@ -258,6 +264,8 @@ class GaitAnalysis:
         stride_time = (f["ic"][1:] - f["ic"][:-1]) / fs
         pair = stepped[1:] & landed[:-1] & shared & (stride_time >= lo) & (stride_time <= hi)
         w = np.flatnonzero(pair) + 1
+        if w.size == 0:
+            return _empty()
         t = lambda idx: sensor.t0 + (idx + offset) / fs  # noqa: E731
         ic = t(f["ic"][w - 1])
         fc = t(f["fc"][w])
@@ -312,6 +320,8 @@ class GaitAnalysis:
 def _bout_heading(change: np.ndarray, bout: np.ndarray) -> np.ndarray:
     """Heading (deg) at the end of each stride's swing, relative to the direction the foot
     pointed at the first mid-stance of its bout (cumulative gyro heading, drifts slowly)."""
+    if change.size == 0:
+        return change.copy()
     total = np.cumsum(change)
     first = np.r_[True, bout[1:] != bout[:-1]]
     start = np.maximum.accumulate(np.where(first, np.arange(bout.size), 0))

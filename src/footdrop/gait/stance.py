@@ -40,7 +40,7 @@ def detect_stance(
     still_acc_ms2: float = 2.0,
     min_swing_s: float = 0.15,
     min_swing_peak_dps: float = 100.0,
-    max_stance_s: float = 0.5,
+    max_stance_s: float = 1.5,
     min_toes_up_dps: float = 50.0,
 ) -> StancePhases:
     """Find still samples, swings and one mid-stance per stance phase.
@@ -140,7 +140,7 @@ def _swings(gnorm, anorm, g_s, a_s, gyr_y, gravity, still_gyr, still_acc, min_le
 
 
 def stance_windows(
-    score: np.ndarray, swings: np.ndarray, fs: float, *, max_stance_s: float = 0.5
+    score: np.ndarray, swings: np.ndarray, fs: float, *, max_stance_s: float = 1.5
 ) -> tuple[np.ndarray, np.ndarray]:
     """Mid-stance before and after each swing, and which swings have both.
 
