@@ -329,9 +329,10 @@ def window_metrics(acc, gyr, fs, windows, swings, gravity, toe, heel, ic_fractio
             if h_toe[lo] < h_toe[early] and h_toe[lo] < h_toe[late]:
                 mtc = h_toe[lo]
                 mtc_k = lo
-        # mid-swing (middle three fifths): lowest sole point and strongest impact
-        q1 = s0 + (s1 - s0) // 5
-        q4 = s1 - (s1 - s0) // 5
+        # mid-swing (35-75 % of swing, after the shoe has unbent from toe-off, which a
+        # rigid-sole model cannot follow): lowest sole point and strongest impact
+        q1 = s0 + (35 * (s1 - s0)) // 100
+        q4 = s0 + (75 * (s1 - s0)) // 100
         impact = 0.0
         min_sole = np.inf
         for k in range(max(q1, 1), q4 + 1):
