@@ -17,107 +17,59 @@ there, as in a rigid-body impact. Everything else is smooth.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 
-from footdrop.simulate.geometry import Keys, bump, keyed_offset, rotation, sole_dir, toe_weight
+from footdrop.simulate.geometry import Keys, body_rates, bump, rotation, sole_dir
+from footdrop.simulate.timeline import Contact, FootPlan, Landing, Swing
+
+#: The point the foot turns about right after toe-off (the ankle): (fraction of the sole
+#: length in front of the heel, height above the sole in m).
+ANKLE = (0.25, 0.08)
 
 
-@dataclass
-class Footprint:
-    """A flat foot on the floor: heel point (world, m; its z is the floor) and heading (rad)."""
-
-    heel: np.ndarray
-    yaw: float
-
-
-@dataclass
-class Landing:
-    """How a swing ends: the impact at IC and the roll-over to foot flat that follows."""
-
-    pitch: float  # sole pitch at IC, rad (>0 heel strike, 0 flat, <0 toe first)
-    rate_pre: float  # pitch rate just before IC, rad/s
-    rate_post: float  # pitch rate just after IC, rad/s
-    rocker_s: float  # IC → foot flat
-    v_pre_h: float  # forward speed of the landing point before IC, m/s
-    v_pre_z: float  # vertical speed of the landing point before IC (<0), m/s
-    a_pre_h: float  # forward acceleration of the landing point before IC, m/s²
-    v_post_h: float = 0.0  # forward slide speed right after IC, m/s
-    slide_s: float = 0.03  # duration of the slide
-    roll: float = 0.0  # roll at IC, rad (sign already for this foot)
-    roll_rate_post: float = 0.0
-    roll_s: float = 0.06  # IC → roll back to zero
-
-    @property
-    def pivot_w(self) -> float:
-        """Landing point along the sole: 0 heel, 1 toe."""
-        return 1.0 if self.pitch < 0 else 0.0
-
-    @property
-    def slide_m(self) -> float:
-        return 0.5 * self.v_post_h * self.slide_s
+def _contact_keys(c: Contact, yaw: float, ck: dict[str, Keys]) -> None:
+    ld, to = c.landing, c.takeoff
+    d = np.array([np.cos(yaw), np.sin(yaw)])
+    if ld is not None:
+        ck["pitch"].add(c.t0, ld.pitch, ld.rate_post, 0.0)
+        ck["pitch"].add(c.t0 + ld.rocker_s, 0.0, 0.0, 0.0)
+        ck["roll"].add(c.t0, ld.roll, ld.roll_rate_post, 0.0)
+        ck["roll"].add(c.t0 + ld.settle_s, 0.0, 0.0, 0.0)
+        ck["yaw"].add(c.t0, yaw + ld.yaw, ld.yaw_rate_post, 0.0)
+        ck["yaw"].add(c.t0 + max(min(ld.rocker_s, ld.settle_s), 1e-3), yaw, 0.0, 0.0)
+        for key, comp in (("ox", 0), ("oy", 1)):
+            ck[key].add(c.t0, -ld.slide_m * d[comp], ld.v_post_h * d[comp], 0.0)
+            ck[key].add(c.t0 + ld.slide_s, 0.0, 0.0, 0.0)
+    else:
+        for key, v in (("pitch", 0.0), ("roll", 0.0), ("yaw", yaw), ("ox", 0.0), ("oy", 0.0)):
+            ck[key].add(c.t0, v, 0.0, 0.0)
+    for t, p in c.pitch_keys:
+        ck["pitch"].add(t, p, 0.0, 0.0)
+    if to is not None:
+        t_ho = c.t1 - to.push_s
+        for key, v in (("pitch", 0.0), ("roll", 0.0), ("yaw", yaw)):
+            ck[key].add(t_ho, v, 0.0, 0.0)
+        ck["pitch"].add(c.t1, to.pitch, to.rate, 0.0)
+        ck["roll"].add(c.t1, to.roll, to.roll_rate, 0.0)
+        ck["yaw"].add(c.t1, yaw + to.yaw, to.yaw_rate, 0.0)
+    else:
+        for key, v in (("pitch", 0.0), ("roll", 0.0), ("yaw", yaw)):
+            ck[key].add(c.t1, v, 0.0, 0.0)
+    for key in ("ox", "oy"):
+        ck[key].add(c.t1, 0.0, 0.0, 0.0)
 
 
-@dataclass
-class Takeoff:
-    """How a contact ends: heel-off and rotation about the toe up to FC."""
-
-    pitch: float  # sole pitch at FC (<0), rad
-    rate: float  # pitch rate at FC (<0), rad/s
-    push_s: float  # heel-off → FC
-
-
-@dataclass
-class SwingShape:
-    """Keyframes of a swing, as fractions ``s`` of the swing time and heights in m."""
-
-    overshoot: float  # pitch keeps falling after FC by this much (rad), at s_min
-    mid_pitch: float  # pitch at s_mtc, rad
-    z_peak: float  # early-swing toe peak height above the floor left
-    mtc: float  # toe height at the minimum (negative: a scuff into the floor)
-    z_late: float  # height of the lowest sole point at s_late above the floor landed on
-    s_min: float = 0.06
-    s_peak: float = 0.15
-    s_mtc: float = 0.5
-    s_late: float = 0.8
-    s_max: float = 0.94
-    lift: float = 0.0  # steppage: extra lift of the whole foot, bump-shaped, m
-    lateral: float = 0.02  # lateral swing-out of the foot (circumduction), bump-shaped, m
-    yaw_bump: float = 0.0  # toes turning out in mid-swing, rad (sign already for this foot)
-    roll_bump: float = 0.0  # early-swing eversion, rad (sign already for this foot)
-    scuff: bool = False
-    clear_z: float | None = None  # stairs: height (world) the foot must pass above mid-swing
-    s_rise: float | None = None  # stairs: progress of the heel's forward path at s_mtc
-
-
-@dataclass
-class Contact:
-    t0: float
-    t1: float
-    fp: int
-    landing: Landing | None = None  # None: the contact starts the recording
-    takeoff: Takeoff | None = None  # None: the contact ends the recording
-    pitch_keys: list[tuple[float, float]] = field(default_factory=list)  # rest keys (t, rad)
-    kind: str = "walk"  # "walk" or "rest" (standing, sitting, weight shifting)
-
-
-@dataclass
-class Swing:
-    t0: float
-    t1: float
-    fp0: int
-    fp1: int
-    shape: SwingShape
-
-
-@dataclass
-class FootPlan:
-    side: str
-    length: float  # sole length, heel → toe, m
-    footprints: list[Footprint]
-    contacts: list[Contact]
-    swings: list[Swing]  # swing k goes from contacts[k] to contacts[k + 1]
+def _shift(z, angles, du: float, dv: float):
+    """Height (and its first two time derivatives, each possibly None) of the foot point
+    displaced by ``du`` along the sole and ``dv`` perpendicular to it (up), from a point's."""
+    th, dth, ddth = angles
+    sp, cp = np.sin(th), np.cos(th)
+    h, dh, ddh = z
+    out = h + du * sp + dv * cp
+    d1 = None if dh is None else dh + (du * cp - dv * sp) * dth
+    d2 = None if ddh is None else (ddh + du * (cp * ddth - sp * dth**2)
+                                   - dv * (sp * ddth + cp * dth**2))
+    return out, d1, d2
 
 
 class FootModel:
@@ -132,6 +84,7 @@ class FootModel:
         self.fp_toe = self.fp_heel + self.L * np.stack(
             [np.cos(self.fp_yaw), np.sin(self.fp_yaw), 0 * self.fp_yaw], 1)
         self.c_t0 = np.array([c.t0 for c in plan.contacts])
+        self.c_fp = np.array([c.fp for c in plan.contacts])
         self.s_t0 = np.array([s.t0 for s in plan.swings])
         self.s_t1 = np.array([s.t1 for s in plan.swings])
         self._build()
@@ -141,110 +94,172 @@ class FootModel:
         return self.fp_heel[fp] if w == 0.0 else self.fp_toe[fp]
 
     def _build(self) -> None:
-        L = self.L
         ck = {k: Keys() for k in ("pitch", "yaw", "roll", "ox", "oy")}
-        sk = {k: Keys() for k in ("pitch", "yaw", "roll", "hx", "hy", "zp")}
-        lat_dir, lift, lateral = [], [], []
+        sk = {k: Keys() for k in ("pitch", "yaw", "roll", "hx", "hy", "hz")}
         for c in self.plan.contacts:
-            yaw = self.fp_yaw[c.fp]
-            d = np.array([np.cos(yaw), np.sin(yaw)])
-            ld, to = c.landing, c.takeoff
-            if ld is not None:
-                ck["pitch"].add(c.t0, ld.pitch, ld.rate_post, 0.0)
-                if ld.rocker_s > 0:
-                    ck["pitch"].add(c.t0 + ld.rocker_s, 0.0, 0.0, 0.0)
-                ck["roll"].add(c.t0, ld.roll, ld.roll_rate_post, 0.0)
-                ck["roll"].add(c.t0 + ld.roll_s, 0.0, 0.0, 0.0)
-                for key, comp in (("ox", 0), ("oy", 1)):
-                    ck[key].add(c.t0, -ld.slide_m * d[comp], ld.v_post_h * d[comp], 0.0)
-                    ck[key].add(c.t0 + ld.slide_s, 0.0, 0.0, 0.0)
-            else:
-                ck["pitch"].add(c.t0, 0.0, 0.0, 0.0)
-                for key in ("roll", "ox", "oy"):
-                    ck[key].add(c.t0, 0.0, 0.0, 0.0)
-            for t, p in c.pitch_keys:
-                ck["pitch"].add(t, p, 0.0, 0.0)
-            if to is not None:
-                ck["pitch"].add(c.t1 - to.push_s, 0.0, 0.0, 0.0)
-                ck["pitch"].add(c.t1, to.pitch, to.rate, 0.0)
-            else:
-                ck["pitch"].add(c.t1, 0.0, 0.0, 0.0)
-            for key in ("roll", "ox", "oy"):
-                ck[key].add(c.t1, 0.0, 0.0, 0.0)
-            ck["yaw"].add(c.t0, yaw, 0.0, 0.0)
-            ck["yaw"].add(c.t1, yaw, 0.0, 0.0)
-
+            _contact_keys(c, self.fp_yaw[c.fp], ck)
+        self.c_keys = {k: v.build() for k, v in ck.items()}
+        self.s_keys = {}
+        n = len(self.plan.swings)
+        self.lat_dir, self.lift, self.lateral = np.zeros((n, 2)), np.zeros(n), np.zeros(n)
+        if not n:
+            return
         for k, sw in enumerate(self.plan.swings):
-            c0, c1 = self.plan.contacts[k], self.plan.contacts[k + 1]
-            to, ld, sh = c0.takeoff, c1.landing
-            shape = sw.shape
-            T = sw.t1 - sw.t0
-            y0, y1 = self.fp_yaw[sw.fp0], self.fp_yaw[sw.fp1]
-            floor0, floor1 = self.fp_heel[sw.fp0, 2], self.fp_heel[sw.fp1, 2]
-            # --- pitch
-            ck_p = sk["pitch"]
-            ck_p.add(sw.t0, to.pitch, to.rate, 0.0)
-            ck_p.add(sw.t0 + shape.s_min * T, to.pitch - shape.overshoot, 0.0)
-            ck_p.add(sw.t0 + shape.s_mtc * T, shape.mid_pitch)
+            to, ld = self.plan.contacts[k].takeoff, self.plan.contacts[k + 1].landing
+            shape, T, kp = sw.shape, sw.t1 - sw.t0, sk["pitch"]
+            kp.add(sw.t0, to.pitch, to.rate, to.alpha)
+            kp.add(sw.t0 + shape.s_min * T, to.pitch - shape.overshoot, 0.0)
+            kp.add(sw.t0 + shape.s_mtc * T, shape.mid_pitch)
             if ld.rate_pre < 0:
                 tail = (1.0 - shape.s_max) * T
-                ck_p.add(sw.t1 - tail, ld.pitch - 0.5 * ld.rate_pre * tail, 0.0)
-            ck_p.add(sw.t1, ld.pitch, ld.rate_pre, 0.0)
-            # --- yaw and roll
-            sk["yaw"].add(sw.t0, y0, 0.0, 0.0)
-            sk["yaw"].add(sw.t0 + 0.45 * T, 0.5 * (y0 + y1) + shape.yaw_bump)
-            sk["yaw"].add(sw.t1, y1, 0.0, 0.0)
-            sk["roll"].add(sw.t0, 0.0, 0.0, 0.0)
-            sk["roll"].add(sw.t0 + 0.3 * T, shape.roll_bump, 0.0)
-            sk["roll"].add(sw.t1, ld.roll, 0.0, 0.0)
-            # --- heel at FC: rotation about the toe of footprint fp0
-            e, de, dde = sole_dir(to.pitch, y0, to.rate, 0.0, 0.0, 0.0)
-            h0 = self.fp_toe[sw.fp0] - L * e
-            v0, a0 = -L * de, -L * dde
-            # --- heel just before IC: landing point arriving at its footprint
-            w = ld.pivot_w
-            d1 = np.array([np.cos(y1), np.sin(y1), 0.0])
-            p1 = self._pivot_at(sw.fp1, w) - ld.slide_m * d1
-            e, de, dde = sole_dir(ld.pitch, y1, ld.rate_pre, 0.0, 0.0, 0.0)
-            h1 = p1 - w * L * e
-            v1 = ld.v_pre_h * d1 + np.array([0, 0, ld.v_pre_z]) - w * L * de
-            a1 = ld.a_pre_h * d1 - w * L * dde
-            if shape.s_rise is None:
-                for key, j in (("hx", 0), ("hy", 1)):
-                    sk[key].add(sw.t0, h0[j], v0[j], a0[j])
-                    sk[key].add(sw.t1, h1[j], v1[j], a1[j])
-            else:  # stairs: lift first, then move forward
-                hm = h0 + shape.s_rise * (h1 - h0)
-                for key, j in (("hx", 0), ("hy", 1)):
-                    sk[key].add(sw.t0, h0[j], v0[j], a0[j])
-                    sk[key].add(sw.t0 + shape.s_mtc * T, hm[j])
-                    sk[key].add(sw.t1, h1[j], v1[j], a1[j])
-            # --- height of the keyed (lowest) sole point
-            g0 = keyed_offset(to.pitch, to.rate, 0.0, L, 1.0)
-            g1 = keyed_offset(ld.pitch, ld.rate_pre, 0.0, L, w)
-            z = sk["zp"]
-            z.add(sw.t0, floor0 + g0[0], g0[1], g0[2])
-            if shape.clear_z is None:
-                z.add(sw.t0 + shape.s_peak * T, floor0 + shape.z_peak, 0.0)
-                z.add(sw.t0 + shape.s_mtc * T, max(floor0, floor1) + shape.mtc, 0.0)
-            else:
-                z.add(sw.t0 + shape.s_peak * T, floor0 + shape.z_peak)
-                z.add(sw.t0 + shape.s_mtc * T, shape.clear_z, 0.0)
-            z.add(sw.t0 + shape.s_late * T, floor1 + shape.z_late)
-            z.add(sw.t1, floor1 + g1[0], ld.v_pre_z + g1[1], g1[2])
-            # --- bumps: lateral swing-out and steppage lift
-            dxy = (h1 - h0)[:2]
-            n = np.hypot(*dxy)
-            fwd = dxy / n if n > 0.05 else d1[:2]
-            sign = 1.0 if self.plan.side == "left" else -1.0
-            lat_dir.append(sign * np.array([-fwd[1], fwd[0]]))
-            lift.append(shape.lift)
-            lateral.append(shape.lateral)
-        self.c_keys = {k: v.build() for k, v in ck.items()}
-        self.s_keys = {k: v.build() for k, v in sk.items()} if self.plan.swings else {}
-        self.lat_dir = np.array(lat_dir).reshape(-1, 2)
-        self.lift = np.array(lift)
-        self.lateral = np.array(lateral)
+                kp.add(sw.t1 - tail, ld.pitch - 0.5 * ld.rate_pre * tail, 0.0)
+            kp.add(sw.t1, ld.pitch, ld.rate_pre, 0.0)
+        self.s_keys["pitch"] = sk.pop("pitch").build()
+        for k, sw in enumerate(self.plan.swings):
+            self._swing_keys(k, sw, sk)
+        self.s_keys.update({k: v.build() for k, v in sk.items()})
+
+    def _swing_keys(self, k: int, sw: Swing, sk: dict[str, Keys]) -> None:
+        L, pitch = self.L, self.s_keys["pitch"]
+        to, ld = self.plan.contacts[k].takeoff, self.plan.contacts[k + 1].landing
+        shape, T = sw.shape, sw.t1 - sw.t0
+        y0, y1 = self.fp_yaw[sw.fp0], self.fp_yaw[sw.fp1]
+        floor0, floor1 = self.fp_heel[sw.fp0, 2], self.fp_heel[sw.fp1, 2]
+        at = lambda s: sw.t0 + s * T  # noqa: E731
+        # --- yaw and roll
+        sk["yaw"].add(sw.t0, y0 + to.yaw, to.yaw_rate, 0.0)
+        sk["yaw"].add(at(0.6), 0.4 * y0 + 0.6 * y1 + shape.yaw_bump)
+        sk["yaw"].add(sw.t1, y1 + ld.yaw, ld.yaw_rate_pre, 0.0)
+        sk["roll"].add(sw.t0, to.roll, to.roll_rate, 0.0)
+        sk["roll"].add(at(0.3), shape.roll_bump, 0.0)
+        sk["roll"].add(at(0.8), shape.roll_late, 0.0)
+        sk["roll"].add(sw.t1, ld.roll, ld.roll_rate_pre, 0.0)
+        # --- heel at FC: rotation about the toe of footprint fp0. When the toe lets go, the
+        # pitch acceleration jumps to to.alpha while the ankle's acceleration stays continuous
+        e, de, dde = sole_dir(to.pitch, y0 + to.yaw, to.rate, to.yaw_rate)
+        h0 = self.fp_toe[sw.fp0] - L * e
+        v0, dde_fc = -L * de, dde
+        e_p = sole_dir(to.pitch + np.pi / 2, y0 + to.yaw)[0]  # up, perpendicular to the sole
+        ua, va = ANKLE[0] * L, ANKLE[1]
+        # with the heel very high the foot turns about a lower point, so the toe still rises
+        c = (L - ua) * np.cos(to.pitch) + va * np.sin(to.pitch)
+        if c < 0.03 and np.sin(to.pitch) < 0:
+            va = float(np.clip((0.03 - (L - ua) * np.cos(to.pitch)) / np.sin(to.pitch), 0, va))
+        a0 = -L * dde + to.alpha * (-ua * e_p + va * e)
+        # --- heel just before IC: the landing point arriving at its footprint
+        w = ld.pivot_w
+        d1 = np.array([np.cos(y1), np.sin(y1), 0.0])
+        p1 = self._pivot_at(sw.fp1, w) - ld.slide_m * d1
+        e, de, dde = sole_dir(ld.pitch, y1 + ld.yaw, ld.rate_pre, ld.yaw_rate_pre)
+        h1 = p1 - w * L * e
+        v1 = ld.v_pre_h * d1 + np.array([0, 0, ld.v_pre_z]) - w * L * de
+        a1 = ld.a_pre_h * d1 - w * L * dde
+        # --- bumps: lateral swing-out and steppage lift
+        dxy = (h1 - h0)[:2]
+        dist = np.hypot(*dxy)
+        fwd = dxy / dist if dist > 0.05 else d1[:2]
+        sign = 1.0 if self.plan.side == "left" else -1.0
+        self.lat_dir[k] = sign * np.array([-fwd[1], fwd[0]])
+        self.lift[k], self.lateral[k] = shape.lift, shape.lateral
+        if shape.toe_path is not None:
+            self._stair_keys(sw, sk, (h0, v0, a0), (h1, v1, a1), y1, ld)
+            return
+        for key, j in (("hx", 0), ("hy", 1)):
+            sk[key].add(sw.t0, h0[j], v0[j], a0[j])
+            sk[key].add(sw.t1, h1[j], v1[j], a1[j])
+        # --- heel height: the ankle's height curve (continuous with its path before FC,
+        # rising a little, then carrying the toe through its MTC) until the sole is
+        # horizontal, then the heel's own curve down to IC
+        s = shape.s_mtc + np.linspace(0.0, 1.0, 201) * (1 - shape.s_mtc)
+        up = np.flatnonzero(pitch(at(s)) >= 0)
+        s_x = s[up[0]] if len(up) else None
+        if s_x is not None and (s_x > 0.93 or s_x < shape.s_mtc + 0.05):
+            s_x = None
+        ang = lambda tk: tuple(pitch(tk, i) for i in range(3))  # noqa: E731
+        floor = max(floor0, floor1)
+        key = Keys()
+        du, dv = ua, va  # the keyed point is the ankle
+        z_a0 = _shift((h0[2], v0[2], (-L * dde_fc)[2]), (to.pitch, to.rate, 0.0), ua, va)
+        key.add(sw.t0, *z_a0)
+        key.add(at(shape.s_peak), z_a0[0] + shape.z_peak, 0.0)
+        key.add(at(shape.s_mtc), *_shift((floor + shape.mtc, 0.0, None),
+                                          ang(float(at(shape.s_mtc))), ua - L, va))
+        slope = 0.0
+        if s_x is not None:
+            s_next, z_next = s_x, floor + max(shape.mtc, 0.0) + shape.z_cross
+            slope = 0.5 * L * float(pitch(at(s_x), 1))  # the toe rises, the heel falls
+        else:
+            th = float(pitch(at(shape.s_late)))
+            s_next, z_next = shape.s_late, floor1 + shape.z_late + L * max(np.sin(th), 0.0)
+        # after its minimum the toe rises steadily to the next keyframe (guided when far)
+        z_m, span = floor + shape.mtc, (s_next - shape.s_mtc) * T
+        for q in (1 / 3, 2 / 3) if s_next - shape.s_mtc > 0.1 else ():
+            tq = at(shape.s_mtc + q * (s_next - shape.s_mtc))
+            zq = z_m + (z_next - z_m) * (3 - 2 * q) * q * q + (q - 1) * q * q * slope * span
+            zq = max(zq, z_m + 0.2 * q * (z_next - z_m))
+            key.add(tq, *_shift((zq, None, None), ang(float(tq)), du - L, dv))
+        if s_x is not None:
+            key.add(at(s_x), *_shift((z_next, slope, None), ang(float(at(s_x))), du - L, dv))
+            s_end = s_x
+        else:
+            tl = at(shape.s_late)
+            key.add(tl, *_shift((z_next, None, None), ang(float(tl)), du - L, dv))
+            key.add(sw.t1, *_shift((h1[2], v1[2], a1[2]), (ld.pitch, ld.rate_pre, 0.0), du, dv))
+            s_end = 1.0
+        curve = key.build()
+        sk["hz"].add(sw.t0, h0[2], v0[2], a0[2])
+        n = max(3, int(np.ceil(s_end / 0.04)))
+        tk = at(np.linspace(0.0, s_end, n + 1)[1:])
+        sk["hz"].extend(tk, *_shift(tuple(curve(tk, i) for i in range(3)), ang(tk), -du, -dv))
+        if s_x is not None:  # the heel takes over where the sole is horizontal
+            tx = np.array([at(s_x)])
+            heel = Keys()
+            heel.extend(tx, *_shift(tuple(curve(tx, i) for i in range(3)), ang(tx), -du, -dv))
+            s_late = max(shape.s_late, s_x + 0.4 * (1 - s_x))
+            z_late = min(shape.z_late, 0.6 * (z_next - floor1))  # still coming down
+            z_late = max(z_late, 0.7 * abs(ld.v_pre_z) * (1 - s_late) * T)
+            heel.add(at(s_late), floor1 + z_late)
+            heel.add(sw.t1, h1[2], v1[2], a1[2])
+            heel_curve = heel.build()
+            n = max(2, int(np.ceil((1 - s_x) / 0.04)))
+            tk = at(np.linspace(s_x, 1.0, n + 1)[1:-1])
+            sk["hz"].extend(tk, *(heel_curve(tk, i) for i in range(3)))
+            sk["hz"].add(sw.t1, h1[2], v1[2], a1[2])
+
+    def _stair_keys(self, sw: Swing, sk: dict[str, Keys], fc, ic, yaw: float,
+                    ld: Landing) -> None:
+        """Stairs: the toe follows keyframes in x (along the swing) and z, clear of the steps."""
+        L, pitch = self.L, self.s_keys["pitch"]
+        (h0, v0, a0), (h1, v1, a1) = fc, ic
+        T = sw.t1 - sw.t0
+        u = np.array([np.cos(yaw), np.sin(yaw)])
+        toe0 = self.fp_toe[sw.fp0]
+        e, de, dde = sole_dir(ld.pitch, yaw + ld.yaw, ld.rate_pre, ld.yaw_rate_pre)
+        toe1, vt1, at1 = h1 + L * e, v1 + L * de, a1 + L * dde
+        dist = float((toe1 - toe0)[:2] @ u)
+        px, pz = Keys(), Keys()
+        px.add(sw.t0, 0.0, 0.0, 0.0)
+        pz.add(sw.t0, toe0[2], 0.0, 0.0)
+        for s_k, p_k, z_k in sw.shape.toe_path:
+            px.add(sw.t0 + s_k * T, p_k)
+            pz.add(sw.t0 + s_k * T, z_k)
+        px.add(sw.t1, dist, float(vt1[:2] @ u), float(at1[:2] @ u))
+        pz.add(sw.t1, toe1[2], vt1[2], at1[2])
+        px, pz = px.build(), pz.build()
+        for key, j in (("hx", 0), ("hy", 1)):
+            sk[key].add(sw.t0, h0[j], v0[j], a0[j])
+        sk["hz"].add(sw.t0, h0[2], v0[2], a0[2])
+        tk = sw.t0 + np.linspace(0.0, 1.0, 26)[1:-1] * T
+        th, dth, ddth = (pitch(tk, i) for i in range(3))
+        sp, cp = np.sin(th), np.cos(th)
+        p, dp, ddp = (px(tk, i) for i in range(3))
+        along = (p - L * cp, dp + L * sp * dth, ddp + L * (cp * dth**2 + sp * ddth))
+        for key, j in (("hx", 0), ("hy", 1)):
+            sk[key].extend(tk, toe0[j] + along[0] * u[j], along[1] * u[j], along[2] * u[j])
+        sk["hz"].extend(tk, *_shift(tuple(pz(tk, i) for i in range(3)), (th, dth, ddth),
+                                    -L, 0.0))
+        for key, j in (("hx", 0), ("hy", 1), ("hz", 2)):
+            sk[key].add(sw.t1, h1[j], v1[j], a1[j])
 
     # ------------------------------------------------------------------ evaluation
     def phase_of(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -267,7 +282,7 @@ class FootModel:
         swing, idx = self.phase_of(t)
         if force == "contact":
             swing = np.zeros_like(swing)
-            idx = np.clip(np.searchsorted(self.c_t0, t - 1e-12, side="right") - 1, 0, None)
+            idx = np.clip(np.searchsorted(self.c_t0, t + 1e-9, side="right") - 1, 0, None)
         elif force == "swing":
             swing = np.ones_like(swing)
             idx = np.clip(np.searchsorted(self.s_t0, t, side="left") - 1, 0, None)
@@ -294,7 +309,7 @@ class FootModel:
         return out
 
     def _contact_heel(self, t, ci, pitch, yaw):
-        fp = np.array([c.fp for c in self.plan.contacts])[ci]
+        fp = self.c_fp[ci]
         o = np.stack([self.c_keys["ox"](t), self.c_keys["oy"](t), 0 * t], 1)
         e = sole_dir(pitch, yaw)[0]
         on_toe = (pitch < 0)[:, None]
@@ -305,15 +320,11 @@ class FootModel:
         b = bump(s)
         xy = np.stack([self.s_keys["hx"](t), self.s_keys["hy"](t)], 1)
         xy += (self.lateral[si] * b)[:, None] * self.lat_dir[si]
-        zp = self.s_keys["zp"](t) + self.lift[si] * b
-        w = toe_weight(pitch)[0]
-        return np.column_stack([xy, zp - w * self.L * np.sin(pitch)])
+        return np.column_stack([xy, self.s_keys["hz"](t) + self.lift[si] * b])
 
     def pose(self, t: np.ndarray, force: str | None = None):
         """``(heel, R, omega_body)`` at times ``t``: heel (n, 3), foot → world rotation
         (n, 3, 3), angular velocity in the foot frame (n, 3) in rad/s."""
-        from footdrop.simulate.geometry import body_rates
-
         ev = self.evaluate(t, force)
         R = rotation(ev["yaw"], ev["pitch"], ev["roll"])
         w = body_rates(ev["pitch"], ev["roll"], ev["d_yaw"], ev["d_pitch"], ev["d_roll"])

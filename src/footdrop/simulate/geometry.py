@@ -11,11 +11,7 @@ turns the foot about that segment and so never moves a sole point.
 from __future__ import annotations
 
 import numpy as np
-from scipy.interpolate import BPoly
-
-#: Half width (rad) of the pitch band in which the vertical keyframes pass from the toe to the
-#: heel (see :func:`toe_weight`).
-BAND = np.deg2rad(4.0)
+from scipy.interpolate import PPoly
 
 
 # ----------------------------------------------------------------------------- rotations
@@ -50,9 +46,9 @@ def body_rates(pitch, roll, d_yaw, d_pitch, d_roll) -> np.ndarray:
 def random_rotation(rng: np.random.Generator) -> np.ndarray:
     """A rotation matrix drawn uniformly (Shoemake's quaternion method)."""
     u1, u2, u3 = rng.random(3)
-    q = np.array([np.sqrt(1 - u1) * np.sin(2 * np.pi * u2), np.sqrt(1 - u1) * np.cos(2 * np.pi * u2),
-                  np.sqrt(u1) * np.sin(2 * np.pi * u3), np.sqrt(u1) * np.cos(2 * np.pi * u3)])
-    x, y, z, w = q
+    a, b = np.sqrt(1 - u1), np.sqrt(u1)
+    x, y = a * np.sin(2 * np.pi * u2), a * np.cos(2 * np.pi * u2)
+    z, w = b * np.sin(2 * np.pi * u3), b * np.cos(2 * np.pi * u3)
     return np.array([
         [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
         [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
@@ -83,35 +79,6 @@ def sole_dir(pitch, yaw, d_pitch=0.0, d_yaw=0.0, dd_pitch=0.0, dd_yaw=0.0):
     de = e_p * dp + e_y * dy
     dde = -e * dp**2 + 2 * e_py * dp * dy + e_yy * dy**2 + e_p * ddp + e_y * ddy
     return e, de, dde
-
-
-def toe_weight(pitch):
-    """Position ``w`` along the sole (0 heel, 1 toe) of the point whose height is keyframed.
-
-    ``w = 1`` (toe) while the toes are down more than :data:`BAND`, ``0`` (heel) while they are
-    up more than it, and a C2 blend in between, so the keyframed point is always the lowest
-    sole point or within a millimetre or two of it. Returns ``w, dw/dpitch, d²w/dpitch²``.
-    """
-    x = np.clip((np.asarray(pitch, float) + BAND) / (2 * BAND), 0.0, 1.0)
-    s = x**3 * (10 - 15 * x + 6 * x**2)
-    ds = 30 * x**2 * (1 - x) ** 2 / (2 * BAND)
-    dds = 60 * x * (1 - x) * (1 - 2 * x) / (2 * BAND) ** 2
-    return 1.0 - s, -ds, -dds
-
-
-def keyed_offset(pitch, d_pitch, dd_pitch, length, pivot_w):
-    """``g = (w(pitch) − pivot_w)·L·sin(pitch)``: height of the keyed point above a sole point.
-
-    ``pivot_w`` is the position along the sole of the reference point (0 heel, 1 toe).
-    Returns g and its first and second time derivatives.
-    """
-    w, dw, ddw = toe_weight(pitch)
-    sp, cp = np.sin(pitch), np.cos(pitch)
-    a = w - pivot_w
-    g = a * length * sp
-    g_p = length * (dw * sp + a * cp)
-    g_pp = length * (ddw * sp + 2 * dw * cp - a * sp)
-    return g, g_p * d_pitch, g_pp * d_pitch**2 + g_p * dd_pitch
 
 
 def bump(s: np.ndarray) -> np.ndarray:
@@ -146,7 +113,12 @@ class Keys:
         self.d1.append(None if d1 is None else float(d1))
         self.d2.append(None if d2 is None else float(d2))
 
-    def build(self) -> BPoly:
+    def extend(self, t: np.ndarray, y: np.ndarray, d1: np.ndarray, d2: np.ndarray) -> None:
+        """Add many keyframes at once (all derivatives given)."""
+        for row in zip(np.asarray(t, float), y, d1, d2, strict=True):
+            self.add(*row)
+
+    def build(self) -> PPoly:
         t = np.asarray(self.t)
         y = np.asarray(self.y)
         if len(t) == 1:
@@ -162,7 +134,7 @@ class Keys:
             ml, mr, hl, hr = m[:-1], m[1:], h[:-1], h[1:]
             same = ml * mr > 0
             w1, w2 = 2 * hr + hl, hr + 2 * hl
-            with np.errstate(divide="ignore", invalid="ignore"):
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 hm = (w1 + w2) / (w1 / ml + w2 / mr)
             est[1:-1] = np.where(same, hm, 0.0)
             d1[miss] = est[miss]
@@ -176,4 +148,16 @@ class Keys:
             est[0], est[-1] = a_start[0], a_end[-1]
             est[1:-1] = 0.5 * (a_end[:-1] + a_start[1:])
             d2[miss] = est[miss]
-        return BPoly.from_derivatives(t, np.stack([y, d1, d2], axis=1))
+        return quintic_hermite(t, y, d1, d2)
+
+
+def quintic_hermite(t, y, d1, d2) -> PPoly:
+    """The C2 piecewise quintic through values, slopes and curvatures at the knots ``t``."""
+    h = np.diff(t)
+    dy = np.diff(y)
+    v0, v1, a0, a1 = d1[:-1] * h, d1[1:] * h, d2[:-1] * h**2, d2[1:] * h**2
+    c3 = 10 * dy - 6 * v0 - 4 * v1 - 1.5 * a0 + 0.5 * a1
+    c4 = -15 * dy + 8 * v0 + 7 * v1 + 1.5 * a0 - a1
+    c5 = 6 * dy - 3 * v0 - 3 * v1 - 0.5 * a0 + 0.5 * a1
+    c = np.stack([c5 / h**5, c4 / h**4, c3 / h**3, 0.5 * d2[:-1], d1[:-1], y[:-1]])
+    return PPoly(c, t)

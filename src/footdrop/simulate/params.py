@@ -1,0 +1,105 @@
+"""Gait parameters: per-side foot drop and compensations, and the defaults taken from speed.
+
+Cadence, stride length and stance fraction follow the speed as in healthy adults (about
+110 steps/min, 1.35 m strides and 63 % stance at 1.25 m/s; slower walking has shorter strides,
+a lower cadence and a longer stance). Foot-drop severity is a number in [0, 1] with the presets
+of :data:`SEVERITY_PRESETS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from footdrop.errors import ConfigError
+
+SEVERITY_PRESETS = {"none": 0.0, "mild": 0.35, "moderate": 0.65, "severe": 1.0}
+
+
+def severity_value(x: Any) -> float:
+    """Severity in [0, 1] from a preset name or a number."""
+    if isinstance(x, str):
+        if x not in SEVERITY_PRESETS:
+            raise ConfigError(f"unknown foot-drop severity {x!r}",
+                              fix=f"use one of {', '.join(SEVERITY_PRESETS)} or a number 0-1")
+        return SEVERITY_PRESETS[x]
+    v = float(x)
+    if not 0.0 <= v <= 1.0:
+        raise ConfigError(f"foot-drop severity {v} is outside [0, 1]",
+                          fix="give 0 (none) to 1 (severe), or a preset name")
+    return v
+
+
+def severity_label(v: float) -> str:
+    return "none" if v < 0.15 else "mild" if v < 0.5 else "moderate" if v < 0.8 else "severe"
+
+
+@dataclass
+class SideSpec:
+    """Per-side gait: foot-drop severity (0–1) and compensations."""
+
+    severity: float = 0.0
+    steppage_m: float = 0.0  # extra foot lift in swing
+    circumduction_m: float = 0.0  # extra lateral swing-out
+    scuff_rate: float | None = None  # chance of a toe scuff per swing; None: from severity
+
+    @classmethod
+    def parse(cls, value: Any) -> SideSpec:
+        if value is None:
+            return cls()
+        if isinstance(value, SideSpec):
+            return value
+        if isinstance(value, str | int | float):
+            return cls(severity=severity_value(value))
+        if isinstance(value, dict):
+            kw = dict(value)
+            kw["severity"] = severity_value(kw.get("severity", 0.0))
+            if kw.pop("steppage", False) and not kw.get("steppage_m"):
+                kw["steppage_m"] = 0.04
+            if kw.pop("circumduction", False) and not kw.get("circumduction_m"):
+                kw["circumduction_m"] = 0.08
+            try:
+                return cls(**kw)
+            except TypeError as exc:
+                raise ConfigError(f"bad side parameters {value!r}: {exc}",
+                                  fix="use severity, steppage(_m), circumduction(_m), "
+                                      "scuff_rate") from exc
+        raise ConfigError(f"cannot read side parameters {value!r}",
+                          fix="give a severity name or number, or a dict")
+
+    @property
+    def scuffs(self) -> float:
+        return 0.15 * self.severity**2 if self.scuff_rate is None else float(self.scuff_rate)
+
+
+@dataclass
+class GaitSpec:
+    speed: float = 1.2
+    cadence_spm: float | None = None
+    stride_length_m: float | None = None
+    stance_fraction: float | None = None
+    step_width_m: float = 0.10
+    toe_out_deg: float = 5.0
+    variability: float = 1.0
+    fatigue: float = 0.0
+    sole_length: float = 0.25
+    scuff_depth_m: float = 0.002
+    stair_riser_m: float = 0.17
+    stair_tread_m: float = 0.30
+    left: SideSpec = field(default_factory=SideSpec)
+    right: SideSpec = field(default_factory=SideSpec)
+
+    def stride_time(self, v: float) -> float:
+        if self.cadence_spm:
+            return 120.0 / self.cadence_spm
+        if self.stride_length_m:
+            return self.stride_length_m / max(self.speed, 0.05)
+        return 2.0 / (0.95 + 0.72 * v)
+
+    def stance(self, v: float) -> float:
+        if self.stance_fraction:
+            return self.stance_fraction
+        return float(np.interp(v, [0.2, 0.5, 0.8, 1.2, 1.6, 2.0],
+                               [0.75, 0.69, 0.66, 0.63, 0.605, 0.58]))

@@ -1,0 +1,175 @@
+"""IMU signals from the foot model, and the errors of real sensors.
+
+Signals are derived physically on an internal grid of at least 1 kHz (an integer multiple of
+the output rate): the angular rate from the orientation (analytic Euler-angle rates), the
+specific force ``R_sᵀ (p̈ + g ẑ)`` from the second difference of the sensor point's path. The
+sensor sits on the shoe on a stiff, damped mount: at an impact the shoe's velocity jumps and
+the sensor follows through a short damped oscillation (natural frequency ``ring_hz``, damping
+``ring_zeta``), the heel-strike transient of real recordings. The signals are then low-passed
+(zero phase) below the output Nyquist rate and decimated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+import numpy as np
+from scipy.signal import butter, sosfilt, sosfilt_zi, sosfiltfilt
+
+from footdrop.errors import ConfigError
+
+G = 9.80665
+MIN_INTERNAL_HZ = 1000.0
+
+
+@dataclass
+class SensorErrors:
+    """Errors of a real IMU, all off by default. Noise densities are per √Hz (white noise SD
+    at the output rate ``fs`` is ``density · √(fs/2)``); biases and scale errors are the SD of
+    per-axis constants; drifts are random-walk SDs per √s; ranges are saturation limits."""
+
+    acc_noise: float = 0.0  # m/s²/√Hz
+    gyr_noise: float = 0.0  # deg/s/√Hz
+    acc_bias: float = 0.0  # m/s²
+    gyr_bias: float = 0.0  # deg/s
+    acc_bias_drift: float = 0.0  # m/s² per √s
+    gyr_bias_drift: float = 0.0  # deg/s per √s
+    acc_scale: float = 0.0  # fraction
+    gyr_scale: float = 0.0  # fraction
+    acc_range: float | None = None  # m/s²
+    gyr_range: float | None = None  # deg/s
+    drop_rate: float = 0.0  # fraction of single samples lost (NaN)
+    gaps: list[tuple[float, float]] | int = field(default_factory=list)  # (start, length) s
+    gap_s: float = 1.0  # length of each gap when ``gaps`` is a count
+
+    @classmethod
+    def parse(cls, value: Any) -> SensorErrors:
+        if value is None or value is False:
+            return cls()
+        if isinstance(value, SensorErrors):
+            return value
+        if isinstance(value, str):
+            if value not in NOISE_PRESETS:
+                raise ConfigError(f"unknown noise preset {value!r}",
+                                  fix=f"use one of {', '.join(NOISE_PRESETS)} or a dict")
+            return replace(NOISE_PRESETS[value])
+        if isinstance(value, dict):
+            base = value.get("preset", "none")
+            kw = {k: v for k, v in value.items() if k != "preset"}
+            try:
+                return replace(cls.parse(base), **kw)
+            except TypeError as exc:
+                raise ConfigError(f"bad sensor error parameters: {exc}",
+                                  fix=f"use the fields {', '.join(asdict(cls()))}") from exc
+        raise ConfigError(f"cannot read noise settings {value!r}",
+                          fix="give a preset name (none, typical, high) or a dict")
+
+
+NOISE_PRESETS = {
+    "none": SensorErrors(),
+    "typical": SensorErrors(acc_noise=0.002, gyr_noise=0.014, acc_bias=0.05, gyr_bias=0.5,
+                            acc_bias_drift=0.001, gyr_bias_drift=0.005, acc_scale=0.003,
+                            gyr_scale=0.003, acc_range=16 * G, gyr_range=2000.0),
+    "high": SensorErrors(acc_noise=0.006, gyr_noise=0.05, acc_bias=0.2, gyr_bias=2.0,
+                         acc_bias_drift=0.005, gyr_bias_drift=0.03, acc_scale=0.01,
+                         gyr_scale=0.01, acc_range=8 * G, gyr_range=1000.0, drop_rate=0.001),
+}
+
+
+def internal_factor(fs: float) -> int:
+    """Internal samples per output sample."""
+    return max(1, int(np.ceil(MIN_INTERNAL_HZ / fs - 1e-9)))
+
+
+def ringing(t: np.ndarray, impacts: list[tuple[float, np.ndarray]], hz: float,
+            zeta: float) -> np.ndarray:
+    """Mount displacement ``(n, 3)``: each impact ``(time, Δv)`` starts a damped oscillation
+    whose initial velocity ``−Δv`` cancels the jump, so the sensor's velocity stays continuous."""
+    e = np.zeros((len(t), 3))
+    if not impacts:
+        return e
+    w = 2 * np.pi * hz
+    wd = w * np.sqrt(1 - zeta**2)
+    span = 8.0 / (zeta * w)
+    dt = t[1] - t[0] if len(t) > 1 else 1.0
+    for tc, dv in impacts:
+        a = int(np.ceil((tc - t[0]) / dt - 1e-9))
+        b = min(len(t), a + int(span / dt) + 1)
+        if a >= len(t) or b <= 0:
+            continue
+        a = max(a, 0)
+        tau = t[a:b] - tc
+        h = np.exp(-zeta * w * tau) * np.sin(wd * tau) / wd
+        e[a:b] -= h[:, None] * dv[None, :]
+    return e
+
+
+def second_difference(p: np.ndarray, dt: float) -> np.ndarray:
+    a = np.empty_like(p)
+    a[1:-1] = (p[2:] - 2 * p[1:-1] + p[:-2]) / dt**2
+    a[0], a[-1] = a[1], a[-2]
+    return a
+
+
+def decimate(x: np.ndarray, k: int, fs_out: float, causal: bool = False) -> np.ndarray:
+    """Low-pass at 0.42 of the output rate, then every k-th sample. Zero phase by default
+    (signals stay aligned with the truth); ``causal`` mimics an IMU's own filter, which
+    delays the signals by a few milliseconds."""
+    if k == 1:
+        return x
+    if causal:
+        sos = butter(4, 0.42 * fs_out, fs=k * fs_out, output="sos")
+        return sosfilt(sos, x, axis=0, zi=sosfilt_zi(sos)[:, :, None] * x[0])[0][::k]
+    sos = butter(6, 0.42 * fs_out, fs=k * fs_out, output="sos")
+    return sosfiltfilt(sos, x, axis=0)[::k]
+
+
+def imu_signals(R: np.ndarray, omega: np.ndarray, sensor_pos: np.ndarray, dt: float,
+                mount: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Specific force (m/s²) and angular rate (deg/s) in the sensor axes, internal grid.
+
+    ``R`` foot → world, ``omega`` in the foot frame (rad/s), ``mount`` sensor → foot.
+    """
+    a = second_difference(sensor_pos, dt)
+    a[:, 2] += G
+    f_foot = np.einsum("nji,nj->ni", R, a)
+    return f_foot @ mount, np.rad2deg(omega) @ mount
+
+
+def apply_errors(acc: np.ndarray, gyr: np.ndarray, fs: float, err: SensorErrors,
+                 rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Scale, bias, drift, noise, saturation and missing samples, at the output rate."""
+    n = len(acc)
+    notes = []
+    out = []
+    for x, kind in ((acc, "acc"), (gyr, "gyr")):
+        noise, bias = getattr(err, f"{kind}_noise"), getattr(err, f"{kind}_bias")
+        drift, scale = getattr(err, f"{kind}_bias_drift"), getattr(err, f"{kind}_scale")
+        lim = getattr(err, f"{kind}_range")
+        y = x * (1 + scale * rng.standard_normal(3))
+        y = y + bias * rng.standard_normal(3)
+        if drift:
+            y = y + np.cumsum(rng.standard_normal((n, 3)) * drift / np.sqrt(fs), axis=0)
+        if noise:
+            y = y + rng.standard_normal((n, 3)) * noise * np.sqrt(fs / 2)
+        if lim is not None:
+            hit = np.abs(y) > lim
+            if hit.any():
+                notes.append(f"{kind} saturated at ±{lim:g} in {int(hit.any(1).sum())} samples")
+            y = np.clip(y, -lim, lim)
+        out.append(y)
+    lost = np.zeros(n, bool)
+    if err.drop_rate:
+        lost |= rng.random(n) < err.drop_rate
+    gaps = err.gaps
+    if isinstance(gaps, int):
+        starts = np.sort(rng.uniform(0.1, 0.9, gaps)) * n / fs
+        gaps = [(s, err.gap_s) for s in starts]
+    for start, length in gaps:
+        lost[int(round(start * fs)):int(round((start + length) * fs))] = True
+    if lost.any():
+        notes.append(f"{int(lost.sum())} samples missing (NaN)")
+        for y in out:
+            y[lost] = np.nan
+    return out[0], out[1], notes
