@@ -193,6 +193,24 @@ def _jerk(acc, i, fs):
     return np.sqrt(d0 * d0 + d1 * d1 + d2 * d2) * fs
 
 
+@njit(cache=True)
+def _trough(gyr, a, m, lo, hi, fs):
+    """Most negative gyr_y (30 ms moving average) between window samples lo and hi."""
+    hw = max(1, int(round(0.015 * fs)))
+    best = np.inf
+    arg = lo
+    for k in range(lo, hi + 1):
+        tot = 0.0
+        cnt = 0
+        for j in range(max(0, k - hw), min(m, k + hw + 1)):
+            tot += gyr[a + j, 1]
+            cnt += 1
+        if tot / cnt < best:
+            best = tot / cnt
+            arg = k
+    return arg
+
+
 #: Columns of the per-window result matrix of :func:`window_metrics`.
 WINDOW_FIELDS = (
     "fc", "ic", "trough", "length", "dz", "heading_change", "toe_off_pitch", "strike_pitch",
@@ -203,7 +221,7 @@ WINDOW_FIELDS = (
 
 @njit(cache=True)
 def window_metrics(acc, gyr, fs, windows, swings, gravity, toe, heel, ic_fraction,
-                   rise_fraction, level_max_m, settle_s):
+                   rise_fraction, level_max_m, settle_s, strong_fraction):
     """Integrate every mid-stance to mid-stance window and measure its swing.
 
     ``windows`` holds the mid-stance before and after each swing, ``swings`` its moving
@@ -240,22 +258,36 @@ def window_metrics(acc, gyr, fs, windows, swings, gravity, toe, heel, ic_fractio
         # events: swing trough of the sagittal rate, push-off peak before it (FC), and the
         # onset of the landing impact after it (IC)
         # the trough is searched in the movement only, on a short moving average, so that
-        # the ringing of an impact cannot stand in for the swing
+        # the ringing of an impact cannot stand in for the swing; it must also come before
+        # the first strong impact of the late movement, because a toe-first landing is
+        # followed by the heel dropping, a toes-up rotation faster than the swing's own
         m = b - a + 1
         i0 = max(0, min(m - 1, swings[w, 0] - a))
         i1 = max(i0, min(m - 1, swings[w, 1] - 1 - a))
-        hw = max(1, int(round(0.015 * fs)))
-        trough = i0
-        best = np.inf
-        for k in range(i0, i1 + 1):
-            tot = 0.0
-            cnt = 0
-            for j in range(max(0, k - hw), min(m, k + hw + 1)):
-                tot += gyr[a + j, 1]
-                cnt += 1
-            if tot / cnt < best:
-                best = tot / cnt
-                trough = k
+        late = i0 + (2 * (i1 - i0)) // 5
+        jall = 0.0
+        for k in range(max(late, 1), m):
+            jall = max(jall, _jerk(acc, a + k, fs))
+        first_hit = m - 1
+        for k in range(max(late, 1), m):
+            if _jerk(acc, a + k, fs) >= strong_fraction * jall:
+                first_hit = k
+                break
+        trough = _trough(gyr, a, m, i0, i1, fs)
+        toe_first = False
+        if trough > first_hit:
+            pre = _trough(gyr, a, m, i0, max(i0, min(i1, first_hit - 1)), fs)
+            # a toe-first landing: the foot meets the floor toes-down, then the heel drops,
+            # a rotation much faster toes-up than the swing's own
+            pitch_hit = 0.0  # sole pitch at that impact, from the sagittal rate alone
+            for k in range(1, first_hit + 1):
+                pitch_hit -= 0.5 * (gyr[a + k - 1, 1] + gyr[a + k, 1]) / fs
+            toe_first = (pitch_hit < 5.0
+                         and gyr[a + trough, 1] < 1.5 * gyr[a + pre, 1] - 50.0
+                         and trough - first_hit <= int(0.15 * fs)  # heel drops at once
+                         and i1 - first_hit <= int(0.35 * fs))  # and the foot comes to rest
+            if toe_first:
+                trough = pre
         fc = 0
         for k in range(trough + 1):
             if gyr[a + k, 1] > gyr[a + fc, 1]:
@@ -265,7 +297,8 @@ def window_metrics(acc, gyr, fs, windows, swings, gravity, toe, heel, ic_fractio
         # the first sample after that whose jerk reaches a fraction of the landing's peak
         # jerk (the first contact, not the louder forefoot slap that may follow)
         rise = trough
-        while rise < m - 1 and gyr[a + rise, 1] < rise_fraction * gyr[a + trough, 1]:
+        while (rise < m - 1 and not (toe_first and rise >= first_hit)
+               and gyr[a + rise, 1] < rise_fraction * gyr[a + trough, 1]):
             rise += 1
         jmax = 0.0
         for k in range(max(rise, 1), m):

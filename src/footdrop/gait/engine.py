@@ -125,6 +125,10 @@ class GaitAnalysis:
         The landing starts when the swing's toes-up rotation rate has fallen to
         ``landing_rise_fraction`` of its peak; IC is the first sample after that whose jerk
         reaches ``ic_jerk_fraction`` of the landing's peak jerk.
+    strong_impact_fraction
+        The swing's toes-up trough and the landing search end at the first impact in the
+        last three fifths of the movement whose jerk reaches this fraction of the largest
+        there (after a toe-first landing the heel drops with a fast toes-up rotation).
     settle_s
         The foot is taken to be still no sooner than this long after IC (and not before
         its rotation has died down): the end of the zero-velocity update.
@@ -158,6 +162,7 @@ class GaitAnalysis:
         ic_jerk_fraction: float = 0.3,
         landing_rise_fraction: float = 0.1,
         settle_s: float = 0.3,
+        strong_impact_fraction: float = 0.6,
         scuff_height_m: float = -0.01,
         scuff_jerk: float = 10000.0,
     ) -> None:
@@ -175,6 +180,7 @@ class GaitAnalysis:
         self.ic_jerk_fraction = ic_jerk_fraction
         self.landing_rise_fraction = landing_rise_fraction
         self.settle_s = settle_s
+        self.strong_impact_fraction = strong_impact_fraction
         self.scuff_height_m = scuff_height_m
         self.scuff_jerk = scuff_jerk
 
@@ -249,7 +255,7 @@ class GaitAnalysis:
         return window_metrics(acc, gyr, fs, phases.windows, phases.swings, phases.gravity,
                               geo.toe, geo.heel, self.ic_jerk_fraction,
                               self.landing_rise_fraction, self.stairs_threshold_m,
-                              self.settle_s)
+                              self.settle_s, self.strong_impact_fraction)
 
     def _strides_from_windows(self, win, phases, sensor, offset, side) -> pd.DataFrame:
         f = {name: win[:, i] for i, name in enumerate(WINDOW_FIELDS)}
