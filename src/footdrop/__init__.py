@@ -54,6 +54,9 @@ def analyze(source=None, /, **kwargs):
     engine_keys = set(inspect.signature(GaitAnalysis).parameters)
     engine_kw = {k: kwargs.pop(k) for k in list(kwargs) if k in engine_keys}
     if isinstance(source, Recording):
+        if kwargs:
+            raise TypeError(f"analyze() got unexpected keyword arguments {sorted(kwargs)} "
+                            "(reader options apply only when source is a path)")
         rec = source
     else:
         from footdrop.io import read

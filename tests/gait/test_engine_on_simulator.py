@@ -34,23 +34,24 @@ def _med(pairs, col, scale=1.0):
 
 
 @pytest.mark.parametrize(
-    ("name", "kw", "strike_tol"),
+    ("name", "kw", "length_tol", "strike_tol"),
     [
-        ("normal 1.2 m/s", {"speed": 1.2}, 1.0),
-        ("normal 1.6 m/s", {"speed": 1.6}, 1.0),
-        ("mild foot drop", {"speed": 1.0, "left": {"severity": "mild"}}, 1.0),
-        ("flat-foot landing", {"speed": 0.8, "left": {"severity": "moderate"}}, 1.5),
-        ("toe-first landing", {"speed": 0.6, "left": {"severity": "severe"}}, 1.5),
+        ("normal 1.2 m/s", {"speed": 1.2}, 1.0, 1.0),
+        ("normal 1.6 m/s", {"speed": 1.6}, 1.0, 1.0),
+        ("mild foot drop", {"speed": 1.0, "left": {"severity": "mild"}}, 1.0, 1.0),
+        # harder: the landing rolls over the whole sole; 1.5 cm and 1.5° stated here
+        ("flat-foot landing", {"speed": 0.8, "left": {"severity": "moderate"}}, 1.5, 1.5),
+        ("toe-first landing", {"speed": 0.6, "left": {"severity": "severe"}}, 1.5, 1.5),
     ],
 )
-def test_events_length_and_strike(name, kw, strike_tol):
+def test_events_length_and_strike(name, kw, length_tol, strike_tol):
     res, strides = _run(n_strides=20, **kw)
     pairs = _matched(strides, res.truth)
     n_truth = int((res.truth["side"] == "left").sum())
     assert len(pairs) >= n_truth - 1, name  # every stride found (first may start mid-gait)
     assert abs(_med(pairs, "ic_s", 1000)) <= 10.0, name
     assert abs(_med(pairs, "fc_s", 1000)) <= 10.0, name
-    assert abs(_med(pairs, "stride_length_m", 100)) <= 1.0, name
+    assert abs(_med(pairs, "stride_length_m", 100)) <= length_tol, name
     assert abs(_med(pairs, "foot_strike_angle_deg")) <= strike_tol, name
 
 

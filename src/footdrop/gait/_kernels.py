@@ -76,7 +76,7 @@ def _mean_acc(acc, centre, half):
 
 @njit(cache=True)
 def strapdown_window(acc, gyr, fs, start, stop, gravity, move0, move1, settled, quat, vel,
-                     pos, level_max_m):
+                     pos, level_max_m, pre_roll_s):
     """Orientation, velocity and position of the sensor from one mid-stance to the next.
 
     Parameters
@@ -137,16 +137,18 @@ def strapdown_window(acc, gyr, fs, start, stop, gravity, move0, move1, settled, 
             cw, cx, cy, cz = qmul(sw, sx, sy, sz, cw, cx, cy, cz)
         w, x, y, z = qmul(cw, cx, cy, cz, quat[k, 0], quat[k, 1], quat[k, 2], quat[k, 3])
         quat[k, 0], quat[k, 1], quat[k, 2], quat[k, 3] = w, x, y, z
-    # free acceleration in the world frame, integrated from the start of the movement until
-    # the foot has settled after landing
-    j1 = max(i0 + 1, min(m - 1, settled - start))
+    # free acceleration in the world frame, integrated from the opening mid-stance (still,
+    # whereas a slow heel-off moves the foot before it turns fast) until the foot has
+    # settled after landing
+    j0 = max(0, i0 - int(round(pre_roll_s * fs)))
+    j1 = max(j0 + 1, min(m - 1, settled - start))
     for k in range(m):
         vel[k, 0] = vel[k, 1] = vel[k, 2] = 0.0
         pos[k, 0] = pos[k, 1] = pos[k, 2] = 0.0
-    px, py, pz = qrot(quat[i0, 0], quat[i0, 1], quat[i0, 2], quat[i0, 3],
-                      acc[start + i0, 0], acc[start + i0, 1], acc[start + i0, 2])
+    px, py, pz = qrot(quat[j0, 0], quat[j0, 1], quat[j0, 2], quat[j0, 3],
+                      acc[start + j0, 0], acc[start + j0, 1], acc[start + j0, 2])
     pz -= gravity
-    for k in range(i0 + 1, j1 + 1):
+    for k in range(j0 + 1, j1 + 1):
         cx, cy, cz = qrot(quat[k, 0], quat[k, 1], quat[k, 2], quat[k, 3],
                           acc[start + k, 0], acc[start + k, 1], acc[start + k, 2])
         cz -= gravity
@@ -155,8 +157,8 @@ def strapdown_window(acc, gyr, fs, start, stop, gravity, move0, move1, settled, 
         vel[k, 2] = vel[k - 1, 2] + 0.5 * (pz + cz) * dt
         px, py, pz = cx, cy, cz
     ex, ey, ez = vel[j1, 0], vel[j1, 1], vel[j1, 2]
-    for k in range(i0 + 1, j1 + 1):
-        f = (k - i0) / (j1 - i0)
+    for k in range(j0 + 1, j1 + 1):
+        f = (k - j0) / (j1 - j0)
         vel[k, 0] -= f * ex
         vel[k, 1] -= f * ey
         vel[k, 2] -= f * ez
@@ -166,8 +168,8 @@ def strapdown_window(acc, gyr, fs, start, stop, gravity, move0, move1, settled, 
     # level ground: a height change below level_max_m is drift, removed over the movement
     dz_end = pos[m - 1, 2]
     if abs(dz_end) < level_max_m:
-        for k in range(i0 + 1, m):
-            pos[k, 2] -= min(1.0, (k - i0) / (j1 - i0)) * dz_end
+        for k in range(j0 + 1, m):
+            pos[k, 2] -= min(1.0, (k - j0) / (j1 - j0)) * dz_end
     return m
 
 
@@ -221,7 +223,7 @@ WINDOW_FIELDS = (
 
 @njit(cache=True)
 def window_metrics(acc, gyr, fs, windows, swings, gravity, toe, heel, ic_fraction,
-                   rise_fraction, level_max_m, settle_s, strong_fraction):
+                   rise_fraction, level_max_m, settle_s, strong_fraction, pre_roll_s):
     """Integrate every mid-stance to mid-stance window and measure its swing.
 
     ``windows`` holds the mid-stance before and after each swing, ``swings`` its moving
@@ -310,7 +312,7 @@ def window_metrics(acc, gyr, fs, windows, swings, gravity, toe, heel, ic_fractio
         # the movement, nor than settle_s after IC
         settled = a + min(m - 1, max(i1, ic + int(round(settle_s * fs))))
         strapdown_window(acc, gyr, fs, a, b, gravity, swings[w, 0], swings[w, 1] - 1,
-                         settled, quat, vel, pos, level_max_m)
+                         settled, quat, vel, pos, level_max_m, pre_roll_s)
         # sole points and foot centre
         for k in range(m):
             qw, qx, qy, qz = quat[k, 0], quat[k, 1], quat[k, 2], quat[k, 3]

@@ -129,6 +129,9 @@ class GaitAnalysis:
         The swing's toes-up trough and the landing search end at the first impact in the
         last three fifths of the movement whose jerk reaches this fraction of the largest
         there (after a toe-first landing the heel drops with a fast toes-up rotation).
+    pre_roll_s
+        Velocity is integrated from this long before the movement starts (but not before
+        the opening mid-stance): a slow heel-off moves the foot before it turns fast.
     settle_s
         The foot is taken to be still no sooner than this long after IC (and not before
         its rotation has died down): the end of the zero-velocity update.
@@ -162,6 +165,7 @@ class GaitAnalysis:
         ic_jerk_fraction: float = 0.3,
         landing_rise_fraction: float = 0.1,
         settle_s: float = 0.3,
+        pre_roll_s: float = 0.1,
         strong_impact_fraction: float = 0.6,
         scuff_height_m: float = -0.01,
         scuff_jerk: float = 10000.0,
@@ -180,6 +184,7 @@ class GaitAnalysis:
         self.ic_jerk_fraction = ic_jerk_fraction
         self.landing_rise_fraction = landing_rise_fraction
         self.settle_s = settle_s
+        self.pre_roll_s = pre_roll_s
         self.strong_impact_fraction = strong_impact_fraction
         self.scuff_height_m = scuff_height_m
         self.scuff_jerk = scuff_jerk
@@ -255,7 +260,7 @@ class GaitAnalysis:
         return window_metrics(acc, gyr, fs, phases.windows, phases.swings, phases.gravity,
                               geo.toe, geo.heel, self.ic_jerk_fraction,
                               self.landing_rise_fraction, self.stairs_threshold_m,
-                              self.settle_s, self.strong_impact_fraction)
+                              self.settle_s, self.strong_impact_fraction, self.pre_roll_s)
 
     def _strides_from_windows(self, win, phases, sensor, offset, side) -> pd.DataFrame:
         f = {name: win[:, i] for i, name in enumerate(WINDOW_FIELDS)}
