@@ -166,3 +166,22 @@ def test_too_short_file_for_analysis(tmp_path, monkeypatch, capsys):
     code, _, err = run(monkeypatch, capsys, "analyze", path, "--fs", "100",
                        "--out", tmp_path / "o")
     assert code == 2 and "too short" in err and "short_left.csv" in err
+
+
+def test_simulate_then_analyze(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "sim"
+    code, _, err = run(monkeypatch, capsys, "simulate", "--out", out, "--n-strides", "10",
+                       "--left-severity", "severe", "--seed", "5")
+    assert code == 0, err
+    truth = __import__("pandas").read_csv(out / "truth.csv")
+    code, _, err = run(monkeypatch, capsys, "analyze", out / "imu_gaitmap.csv", "--fs", "100",
+                       "--out", tmp_path / "an")
+    assert code == 0, err
+    strides = __import__("pandas").read_csv(tmp_path / "an" / "strides.csv")
+    for side in ("left", "right"):
+        assert abs((strides["side"] == side).sum() - (truth["side"] == side).sum()) <= 1
+    left = strides[strides["side"] == "left"]["foot_strike_angle_deg"].median()
+    assert left == pytest.approx(truth[truth["side"] == "left"]["foot_strike_angle_deg"].median(),
+                                 abs=2.0)
+    code, _, err = run(monkeypatch, capsys, "simulate", "--out", out)
+    assert code == 2 and "--overwrite" in err

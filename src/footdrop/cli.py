@@ -244,6 +244,29 @@ def analyze(
         typer.echo(f"wrote {path}")
 
 
+@app.command()
+def simulate(
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("footdrop-sim"),
+    speed: Annotated[float, typer.Option(help="Walking speed, m/s (0.2-2.0).")] = 1.2,
+    n_strides: Annotated[int, typer.Option(help="Strides per foot.")] = 20,
+    left_severity: Annotated[str, typer.Option(help="none, mild, moderate, severe or 0-1.")]
+    = "none",
+    right_severity: Annotated[str, typer.Option(help="As --left-severity.")] = "none",
+    fs: Annotated[float, typer.Option(help="Sampling rate, Hz.")] = 100.0,
+    mounting: Annotated[str, typer.Option(help="identity or random.")] = "identity",
+    noise: Annotated[str, typer.Option(help="none, typical or high.")] = "typical",
+    seed: Annotated[int, typer.Option(help="Random seed (reproducible output).")] = 0,
+    overwrite: Annotated[bool, typer.Option(help="Replace existing files.")] = False,
+) -> None:
+    """Simulate shoe IMUs with exact ground truth (BIDS-Motion, gaitmap CSV, truth.csv)."""
+    from footdrop.simulate.api import simulate_cli
+
+    info = simulate_cli(out, overwrite=overwrite, speed=speed, n_strides=n_strides,
+                        left={"severity": left_severity}, right={"severity": right_severity},
+                        fs=fs, mounting=mounting, noise=noise, seed=seed)
+    typer.echo(f"{info['n_strides']} strides, {info['duration_s']:.1f} s written to {out}")
+
+
 def _print_info(summary: dict[str, Any]) -> None:
     from rich.console import Console
 

@@ -42,6 +42,7 @@ def _med(pairs, col, scale=1.0):
         # harder: the landing rolls over the whole sole; 1.5 cm and 1.5° stated here
         ("flat-foot landing", {"speed": 0.8, "left": {"severity": "moderate"}}, 1.5, 1.5),
         ("toe-first landing", {"speed": 0.6, "left": {"severity": "severe"}}, 1.5, 1.5),
+        ("toe-first, faster", {"speed": 1.2, "left": {"severity": "severe"}}, 1.5, 1.5),
     ],
 )
 def test_events_length_and_strike(name, kw, length_tol, strike_tol):

@@ -285,7 +285,7 @@ def window_metrics(acc, gyr, fs, windows, swings, gravity, toe, heel, ic_fractio
             for k in range(1, first_hit + 1):
                 pitch_hit -= 0.5 * (gyr[a + k - 1, 1] + gyr[a + k, 1]) / fs
             toe_first = (pitch_hit < 5.0
-                         and gyr[a + trough, 1] < 1.5 * gyr[a + pre, 1] - 50.0
+                         and gyr[a + trough, 1] < gyr[a + pre, 1] - 40.0
                          and trough - first_hit <= int(0.15 * fs)  # heel drops at once
                          and i1 - first_hit <= int(0.35 * fs))  # and the foot comes to rest
             if toe_first:

@@ -297,7 +297,8 @@ def write_simulation(result: SimulationResult, out_dir: str | Path, *,
     existing = [p for p in files if p.exists()]
     if existing and not overwrite:
         raise ConfigError(f"{existing[0].name} already exists", file=existing[0],
-                          fix="pass overwrite=True or choose another folder")
+                          fix="pass --overwrite (overwrite=True in Python) or choose another "
+                          "folder")
     bids = write_bids(result.raw_recording, out / "bids" / "sub-01" / "motion",
                       overwrite=overwrite)
     write_gaitmap_csv(result.raw_recording, csv)
