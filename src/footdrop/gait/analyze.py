@@ -11,10 +11,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from footdrop.gait.engine import STRIDE_COLUMNS, GaitAnalysis
+from footdrop.contract import STRIDE_COLUMNS, SUMMARY_SCHEMA
+from footdrop.gait.engine import GaitAnalysis
 from footdrop.recording import Recording
 
-SUMMARY_SCHEMA = "footdrop.summary/1"
 _MEDIAN_COLUMNS = [c for c in STRIDE_COLUMNS if c not in ("side", "stride_id", "toe_scuff")]
 
 

@@ -21,17 +21,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from footdrop.contract import STRIDE_COLUMNS
 from footdrop.errors import ConfigError
 from footdrop.gait._kernels import WINDOW_FIELDS, window_metrics
 from footdrop.gait.stance import detect_stance, stance_windows
 from footdrop.recording import FOOT_PLACEMENTS, Recording, Sensor
 
-STRIDE_COLUMNS = [
-    "side", "stride_id", "ic_s", "fc_s", "next_ic_s", "stride_time_s", "stance_time_s",
-    "swing_time_s", "stride_length_m", "gait_speed_mps", "foot_strike_angle_deg",
-    "toe_off_angle_deg", "mid_swing_pitch_deg", "min_toe_clearance_m", "max_toe_clearance_m",
-    "max_heel_clearance_m", "lateral_excursion_m", "toe_scuff",
-]
 EXTRA_COLUMNS = ["bout_id", "turning", "stairs", "level_walking", "heading_change_deg",
                  "heading_deg", "height_change_m"]
 

@@ -12,16 +12,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from footdrop.contract import STRIDE_COLUMNS
 from footdrop.simulate.foot import FootModel
 from footdrop.simulate.gait import Plan
 from footdrop.simulate.params import severity_label
 
-STRIDE_COLUMNS = [
-    "side", "stride_id", "ic_s", "fc_s", "next_ic_s", "stride_time_s", "stance_time_s",
-    "swing_time_s", "stride_length_m", "gait_speed_mps", "foot_strike_angle_deg",
-    "toe_off_angle_deg", "mid_swing_pitch_deg", "min_toe_clearance_m", "max_toe_clearance_m",
-    "max_heel_clearance_m", "lateral_excursion_m", "toe_scuff",
-]
 EXTRA_COLUMNS = ["bout_id", "turning", "stairs", "level_walking", "heading_change_deg",
                  "height_change_m", "strike_point", "severity", "target_speed_mps",
                  "ms_s", "next_ms_s", "mtc_time_s", "min_sole_height_m"]
