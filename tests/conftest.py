@@ -20,28 +20,26 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
-@pytest.fixture(scope="session")
-def gaitmap_example(shared_data: Path) -> Path:
-    path = shared_data / "gaitmap-example"
+def _subfolder(shared_data: Path, name: str) -> Path:
+    path = shared_data / name
     if not path.is_dir():
         pytest.skip(f"{path} not found")
     return path
+
+
+@pytest.fixture(scope="session")
+def gaitmap_example(shared_data: Path) -> Path:
+    return _subfolder(shared_data, "gaitmap-example")
 
 
 @pytest.fixture(scope="session")
 def voisard(shared_data: Path) -> Path:
-    path = shared_data / "voisard-healthy"
-    if not path.is_dir():
-        pytest.skip(f"{path} not found")
-    return path
+    return _subfolder(shared_data, "voisard-healthy")
 
 
 @pytest.fixture(scope="session")
 def mobilised(shared_data: Path) -> Path:
-    path = shared_data / "mobilised-example"
-    if not path.is_dir():
-        pytest.skip(f"{path} not found")
-    return path
+    return _subfolder(shared_data, "mobilised-example")
 
 
 @pytest.fixture

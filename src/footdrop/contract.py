@@ -1,4 +1,4 @@
-"""Names fixed by CONTRACT.md, shared by the gait engine, the simulator and the outputs."""
+"""Names and defaults fixed by CONTRACT.md, shared by the engine, the simulator and the outputs."""
 
 from __future__ import annotations
 
@@ -11,3 +11,14 @@ STRIDE_COLUMNS = [
 ]
 #: ``schema`` value of ``summary.json``.
 SUMMARY_SCHEMA = "footdrop.summary/1"
+#: Default sensor-to-sole-point offsets (forward, lateral, up) in m, per mounting.
+#: Lateral side of the shoe: 6 cm above the floor, 6 cm lateral of the sole's midline, a
+#: quarter of the sole length in front of the heel, as measured by motion capture for the
+#: gaitmap example. Instep (on the laces): 8 cm above the floor on the midline, about
+#: 40 % of a 27 cm sole in front of the heel. See docs/gait.md.
+DEFAULT_OFFSETS = {
+    "lateral": {"toe": (0.19, -0.06, -0.055), "heel": (-0.06, -0.06, -0.055)},
+    "instep": {"toe": (0.15, 0.0, -0.08), "heel": (-0.11, 0.0, -0.08)},
+}
+DEFAULT_TOE_OFFSET = DEFAULT_OFFSETS["lateral"]["toe"]
+DEFAULT_HEEL_OFFSET = DEFAULT_OFFSETS["lateral"]["heel"]

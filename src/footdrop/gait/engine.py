@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from footdrop.contract import STRIDE_COLUMNS
+from footdrop.contract import DEFAULT_OFFSETS, STRIDE_COLUMNS
 from footdrop.errors import ConfigError
 from footdrop.gait._kernels import WINDOW_FIELDS, window_metrics
 from footdrop.gait.stance import detect_stance, stance_windows
@@ -30,17 +30,6 @@ from footdrop.recording import FOOT_PLACEMENTS, Recording, Sensor
 EXTRA_COLUMNS = ["bout_id", "turning", "stairs", "level_walking", "heading_change_deg",
                  "heading_deg", "height_change_m"]
 
-#: Default sensor-to-sole-point offsets (forward, lateral, up) in m, per mounting.
-#: Lateral side of the shoe: 6 cm above the floor, 6 cm lateral of the sole's midline, a
-#: quarter of the sole length in front of the heel, as measured by motion capture for the
-#: gaitmap example. Instep (on the laces): 8 cm above the floor on the midline, about
-#: 40 % of a 27 cm sole in front of the heel. See docs/gait.md.
-DEFAULT_OFFSETS = {
-    "lateral": {"toe": (0.19, -0.06, -0.055), "heel": (-0.06, -0.06, -0.055)},
-    "instep": {"toe": (0.15, 0.0, -0.08), "heel": (-0.11, 0.0, -0.08)},
-}
-DEFAULT_TOE_OFFSET = DEFAULT_OFFSETS["lateral"]["toe"]
-DEFAULT_HEEL_OFFSET = DEFAULT_OFFSETS["lateral"]["heel"]
 #: A sensor whose axes sat pitched more than this at foot flat is taken to be on the instep.
 INSTEP_PITCH_DEG = 12.0
 

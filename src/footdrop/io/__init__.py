@@ -22,7 +22,7 @@ from footdrop.preprocess.gaps import MAX_INTERPOLATED_GAP_S, MIN_DURATION_S, che
 from footdrop.preprocess.gaps import repair_gaps as _repair_gaps
 from footdrop.preprocess.quality import flag_clipping
 from footdrop.preprocess.units import standardise_units
-from footdrop.recording import PLACEMENTS, Recording
+from footdrop.recording import Recording
 
 __all__ = ["READERS", "Reader", "detect_format", "read", "read_example", "write_bids"]
 
@@ -180,9 +180,3 @@ def read_example(**kwargs: Any) -> Recording:
                fs=info["fs"], **kwargs)
     rec.metadata.setdefault("example", info["description"])
     return rec
-
-
-def known_placement(name: str) -> str:
-    if name not in PLACEMENTS:
-        raise ConfigError(f"unknown placement {name!r}", fix="use one of " + ", ".join(PLACEMENTS))
-    return name

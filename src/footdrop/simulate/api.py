@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from footdrop.contract import DEFAULT_HEEL_OFFSET, DEFAULT_TOE_OFFSET
 from footdrop.errors import ConfigError
 from footdrop.recording import Recording, Sensor
 from footdrop.simulate import sensors as sens
@@ -19,10 +20,6 @@ from footdrop.simulate.geometry import body_rates, euler_matrix, random_rotation
 from footdrop.simulate.params import GaitSpec, SideSpec
 from footdrop.simulate.truth import side_labels, stride_truth
 
-#: Sensor on the lateral side of the shoe, as measured for the gaitmap example:
-#: (forward, lateral, up) from the sensor, lateral = away from the other foot.
-DEFAULT_TOE_OFFSET = (0.19, -0.06, -0.055)
-DEFAULT_HEEL_OFFSET = (-0.06, -0.06, -0.055)
 SIDES = ("left", "right")
 
 
