@@ -47,6 +47,9 @@ def marker_offsets(geometry: SensorMarkerGeometry) -> dict[str, tuple[float, flo
             row = geometry.offsets_.loc[(side, name)]
             out[f"{side}_{point}_offset"] = (float(row["forward"]), float(row["lateral"]),
                                              float(row["up"]))
+        # the IMU's x axis from the heel-toe line, outwards positive
+        yaw = float(geometry.fits_[side]["yaw_deg"])
+        out[f"{side}_sensor_yaw_deg"] = yaw if side == "left" else -yaw
     return out
 
 
@@ -65,6 +68,26 @@ def median_agreement(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+SENSITIVITY_METRICS = ["stride length", "foot strike angle", "toe-off angle",
+                       "max heel clearance", "min toe clearance (MTC)"]
+
+
+def sensitivity(aligned, params: dict, reference: MocapReference) -> pd.DataFrame:
+    """Bias and MAE when the calibration is only partly known: without the sensor yaw, and
+    with neither the yaw nor the marker offsets (footdrop's documented defaults)."""
+    no_yaw = {k: v for k, v in params.items() if not k.endswith("sensor_yaw_deg")}
+    rows = []
+    for name, kw in (("full calibration", params), ("no sensor yaw", no_yaw),
+                     ("defaults only", {})):
+        strides, _ = footdrop.analyze(aligned, **kw)
+        m = score_strides(strides, reference.strides_)["metrics"]
+        for metric in SENSITIVITY_METRICS:
+            rows.append({"setting": name, "metric": metric, "unit": m.loc[metric, "unit"],
+                         "bias": m.loc[metric, "bias"], "mae": m.loc[metric, "mae"],
+                         "n": m.loc[metric, "n"]})
+    return pd.DataFrame(rows)
+
+
 def run(data: Path) -> tuple[dict, pd.DataFrame, SensorMarkerGeometry, str]:
     ex = data / "gaitmap-example"
     markers = read_mocap(ex / "mocap_sample.csv")
@@ -76,10 +99,12 @@ def run(data: Path) -> tuple[dict, pd.DataFrame, SensorMarkerGeometry, str]:
     score = score_strides(strides, reference.strides_)
     raw, _ = footdrop.analyze(footdrop.load(ex / "imu_sample_not_rotated.csv", fs=FS), **params)
     agreement = median_agreement(strides, raw)
+    run.sensitivity = sensitivity(aligned, params, reference)
     return score, agreement, geometry, render_markdown(score)
 
 
-def render(score_md: str, agreement: pd.DataFrame, geometry: SensorMarkerGeometry) -> str:
+def render(score_md: str, agreement: pd.DataFrame, geometry: SensorMarkerGeometry,
+           sens: pd.DataFrame) -> str:
     off = geometry.offsets_.reset_index()
     off = off[off["point"].isin(["toe_marker", "heel_marker", "toe_sole", "heel_sole"])]
     geo_rows = "\n".join(
@@ -90,6 +115,16 @@ def render(score_md: str, agreement: pd.DataFrame, geometry: SensorMarkerGeometr
         f"{'within' if r.ok else 'OUTSIDE'} {r.limit:g} |"
         for r in agreement.itertuples())
     n_ok = int(agreement["ok"].sum())
+    yaw = {side: float(geometry.fits_[side]["yaw_deg"]) for side in geometry.fits_}
+    piv = sens.pivot_table(index=["metric", "unit"], columns="setting",
+                           values=["bias", "mae"], sort=False)
+    settings = list(dict.fromkeys(sens["setting"]))
+
+    def cell(key, st):
+        return f"{piv.loc[key, ('bias', st)]:+.2f} / {piv.loc[key, ('mae', st)]:.2f}"
+    sens_rows = "\n".join(
+        f"| {key[0]} | {key[1]} | " + " | ".join(cell(key, st) for st in settings) + " |"
+        for key in piv.index)
     return f"""{START}
 ## Motion capture: gaitmap example trial
 
@@ -117,9 +152,21 @@ lateral = away from the other foot, up):
 {geo_rows}
 
 The engine gets the TOE- and FCC-marker offsets, so its toe clearance is that of the TOE
-marker (a point on top of the toe box, as the issue specifies).
+marker (a point on top of the toe box, as the issue specifies), and the sensor's yaw from
+the heel-toe line from the same angular-rate fit (left {yaw.get("left", float("nan")):+.1f}°,
+right {yaw.get("right", float("nan")):+.1f}°: both x axes point about 9.5° outwards, following
+the curve of the shoe's side) as `sensor_yaw_deg`. Neither is fitted to any scored metric.
 
 {score_md}
+
+**Without the calibration.** Bias / MAE of the geometric metrics when the engine is given
+less: without the sensor yaw (the aligned axes trusted), and with nothing (footdrop's
+default lateral-mounting offsets, no yaw; these default toe and heel points are sole
+points, so the clearances then differ from the TOE/FCC marker clearances by design).
+
+| metric | unit | {" | ".join(settings)} |
+|---|---|{"---:|" * len(settings)}
+{sens_rows}
 
 ### Raw mounting: `imu_sample_not_rotated.csv`
 
@@ -153,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     t = time.perf_counter()
     score, agreement, geometry, score_md = run(args.data)
-    text = render(score_md, agreement, geometry)
+    text = render(score_md, agreement, geometry, run.sensitivity)
     print(text)
     print(f"\n({time.perf_counter() - t:.1f} s)")
     if args.write:

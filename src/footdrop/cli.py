@@ -167,6 +167,12 @@ Offset = Annotated[
     typer.Option(help="Sensor-to-point vector F,L,U in m (forward, lateral, up).",
                  show_default=False),
 ]
+Yaw = Annotated[
+    float | None,
+    typer.Option(help="Angle (deg) of the sensor's x axis from the foot's heel-toe line, "
+                      "outwards positive, when known from a calibration.",
+                 show_default=False),
+]
 
 
 def _offset(text: str | None, name: str):
@@ -204,6 +210,9 @@ def analyze(
     right_toe_offset: Offset = None,
     left_heel_offset: Offset = None,
     right_heel_offset: Offset = None,
+    sensor_yaw: Yaw = None,
+    left_sensor_yaw: Yaw = None,
+    right_sensor_yaw: Yaw = None,
     shoe_length: Annotated[
         float | None,
         typer.Option(help="Shoe length in m; sets the forward parts of the default offsets."),
@@ -230,6 +239,10 @@ def analyze(
         vec = _offset(value, name.replace("_", "-"))
         if vec is not None:
             params[name] = vec
+    for name, value in (("sensor_yaw_deg", sensor_yaw), ("left_sensor_yaw_deg", left_sensor_yaw),
+                        ("right_sensor_yaw_deg", right_sensor_yaw)):
+        if value is not None:
+            params[name] = value
     strides, summary = run(rec, **params)
     paths = write_outputs(strides, summary, out)
     for side, entry in summary["sides"].items():
