@@ -38,6 +38,11 @@ INTERNAL_UNITS = {"acc": "m/s^2", "gyr": "deg/s"}
 FRAMES = ("sensor", "foot")
 
 
+def _samples(a: Any) -> np.ndarray:
+    a = np.asarray(a)
+    return np.ascontiguousarray(a, dtype=np.float32 if a.dtype == np.float32 else np.float64)
+
+
 @dataclass(eq=False)
 class Sensor:
     """One IMU: its samples on a regular grid, its placement and its own clock.
@@ -49,7 +54,9 @@ class Sensor:
     fs
         Sampling rate in Hz.
     acc, gyr
-        ``(n, 3)`` float arrays. After reading they are in m/s² and deg/s. Missing samples
+        ``(n, 3)`` float64 arrays, or float32 when given as float32 (day-long recordings:
+        half the memory, and exact for 16-bit sensor samples); the pipeline keeps the
+        type. After reading they are in m/s² and deg/s. Missing samples
         are NaN; long gaps stay NaN (never zero-padded) and split :attr:`segments`.
     mag
         ``(n, 3)`` magnetometer samples in :attr:`units` ``["mag"]``, or None.
@@ -92,11 +99,12 @@ class Sensor:
     alignment: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
-        # C-contiguous float64: what the numba kernels and the writers expect
-        self.acc = np.ascontiguousarray(self.acc, dtype=float)
-        self.gyr = np.ascontiguousarray(self.gyr, dtype=float)
+        # C-contiguous float64, or float32 when given so (half the memory for day-long
+        # recordings; a 16-bit sensor's samples lose nothing in float32)
+        self.acc = _samples(self.acc)
+        self.gyr = _samples(self.gyr)
         if self.mag is not None:
-            self.mag = np.ascontiguousarray(self.mag, dtype=float)
+            self.mag = _samples(self.mag)
         if not self.segments and len(self.acc):
             self.segments = [(0, len(self.acc))]
 

@@ -1,4 +1,4 @@
-"""A known sensor yaw in the shoe is undone before the analysis."""
+"""A known sensor yaw in the shoe is undone before the analysis; float32 input is kept."""
 
 import numpy as np
 import pytest
@@ -46,3 +46,17 @@ def test_yaw_shrinks_pitch_and_the_parameter_restores_it(walk):
 def test_bad_yaw_is_a_config_error(walk):
     with pytest.raises(ConfigError, match="yaw"):
         GaitAnalysis(left_sensor_yaw_deg=120.0).analyze(walk.recording)
+
+
+def test_float32_recording_stays_float32_and_gives_the_same_strides(walk):
+    rec32 = walk.recording.copy()
+    for s in rec32.sensors.values():
+        s.acc = s.acc.astype(np.float32)
+        s.gyr = s.gyr.astype(np.float32)
+    base, _ = footdrop.analyze(walk.recording)
+    st32, _ = footdrop.analyze(rec32)
+    assert all(s.acc.dtype == np.float32 for s in rec32.sensors.values())
+    assert len(st32) == len(base)
+    np.testing.assert_allclose(st32["ic_s"], base["ic_s"], atol=0.011)
+    np.testing.assert_allclose(st32["stride_length_m"], base["stride_length_m"], atol=0.002)
+    np.testing.assert_allclose(st32["toe_off_angle_deg"], base["toe_off_angle_deg"], atol=0.1)

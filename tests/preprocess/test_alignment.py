@@ -525,3 +525,17 @@ def test_voisard_pitch_level_and_swing_sign(voisard_trials):
             assert np.mean(mid < 0) >= 0.8, (trial, side)
     # Trials 4-1 and 4-2 contradict the labels of both feet on every side feature.
     assert swapped == [t for t in ("4-1", "4-2") if t in voisard_trials]
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 10, 11, 301])
+@pytest.mark.parametrize("m", [1, 5, 50, 1000])
+def test_moving_mean_matches_scipy_nearest(n, m):
+    from footdrop.preprocess._foot_motion import _moving_mean
+
+    x = np.random.default_rng(n * 1000 + m).normal(size=m)
+    np.testing.assert_allclose(_moving_mean(x, n), uniform_filter1d(x, n, mode="nearest"),
+                               atol=1e-12)
+    x32 = x.astype(np.float32)
+    out = _moving_mean(x32, n)
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(out, uniform_filter1d(x, n, mode="nearest"), atol=1e-5)

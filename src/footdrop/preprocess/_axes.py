@@ -56,7 +56,8 @@ def rotate_about(v: np.ndarray, axis: np.ndarray, deg: float) -> np.ndarray:
 def rotate(v: np.ndarray, rot: np.ndarray, *, out: np.ndarray | None = None) -> np.ndarray:
     """``v @ rot.T`` for ``(n, 3)`` samples, row by row with no temporary arrays (``out`` may
     be ``v`` itself); a NaN anywhere in a row makes the whole row NaN."""
-    v = np.ascontiguousarray(v, dtype=float)
+    v = np.asarray(v)
+    v = np.ascontiguousarray(v, dtype=v.dtype if v.dtype == np.float32 else np.float64)
     if out is None:
         out = np.empty_like(v)
     _rotate_rows(v, np.ascontiguousarray(rot, dtype=float), out)

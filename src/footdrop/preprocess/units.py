@@ -60,6 +60,11 @@ def normalise_unit(kind: str, unit: str | None) -> str | None:
     return aliases[key]
 
 
+def _row_norm(v: np.ndarray) -> np.ndarray:
+    """``|v|`` per row of ``(n, 3)`` samples, without an ``(n, 3)`` temporary."""
+    return np.sqrt(np.einsum("ij,ij->i", v, v))
+
+
 def detect_acc_unit(acc: np.ndarray, gyr: np.ndarray | None = None) -> tuple[str | None, float]:
     """Guess the acceleration unit from the gravity magnitude; returns ``(unit, magnitude)``.
 
@@ -67,9 +72,9 @@ def detect_acc_unit(acc: np.ndarray, gyr: np.ndarray | None = None) -> tuple[str
     angular rate, whatever its unit), which are rest or mid-stance even in continuous
     walking; without ``gyr`` it is the median over all samples.
     """
-    norm = np.linalg.norm(acc, axis=1)
+    norm = _row_norm(acc)
     if gyr is not None:
-        gnorm = np.linalg.norm(gyr, axis=1)
+        gnorm = _row_norm(gyr)
         ok = np.isfinite(norm) & np.isfinite(gnorm)
         if ok.sum() >= 10:
             norm, gnorm = norm[ok], gnorm[ok]
@@ -86,12 +91,12 @@ def detect_acc_unit(acc: np.ndarray, gyr: np.ndarray | None = None) -> tuple[str
 
 def detect_gyr_unit(gyr: np.ndarray, acc: np.ndarray) -> tuple[str | None, float]:
     """Guess the angular-rate unit from its 99th percentile when the sensor moved."""
-    gnorm = np.linalg.norm(gyr, axis=1)
+    gnorm = _row_norm(gyr)
     gnorm = gnorm[np.isfinite(gnorm)]
     if gnorm.size == 0:
         return None, float("nan")
     p99 = float(np.percentile(gnorm, 99))
-    anorm = np.linalg.norm(acc, axis=1)
+    anorm = _row_norm(acc)
     anorm = anorm[np.isfinite(anorm)]
     moving = anorm.size > 0 and np.std(anorm) > _MOVING_ACC_STD * max(np.median(anorm), 1e-9)
     if p99 >= _GYR_DEG_MIN:
