@@ -33,14 +33,18 @@ def test_yaw_shrinks_pitch_and_the_parameter_restores_it(walk):
     yawed = _yawed(rec, 25.0)
     for s in yawed.sensors.values():
         s.frame = "foot"  # declared already aligned, as the aligned axes would be trusted
-    plain, _ = footdrop.analyze(yawed)
+    plain, _ = footdrop.analyze(yawed, auto_yaw_deg=0.0)  # aligned axes trusted
     fixed, _ = footdrop.analyze(yawed, sensor_yaw_deg=25.0)
+    auto, summary = footdrop.analyze(yawed)  # estimated from the walking direction
     col = "toe_off_angle_deg"
     true = truth[col].median()
     # cos(25°) shrinks the toe-off angle by about 9 %
     assert abs(plain[col].median()) < abs(base[col].median()) - 2.0
     assert fixed[col].median() == pytest.approx(base[col].median(), abs=0.3)
     assert abs(fixed[col].median() - true) < abs(plain[col].median() - true) - 2.0
+    # the walking direction gives the yaw to within the toe-out assumed (7° vs 5° simulated)
+    assert auto[col].median() == pytest.approx(base[col].median(), abs=0.6)
+    assert any("walking direction" in w for w in summary["warnings"])
 
 
 def test_bad_yaw_is_a_config_error(walk):

@@ -242,7 +242,7 @@ def _trough(gyr, a, m, lo, hi, fs):
 WINDOW_FIELDS = (
     "fc", "ic", "trough", "length", "dz", "heading_change", "toe_off_pitch", "strike_pitch",
     "mid_swing_pitch", "mtc", "mtc_index", "max_toe", "max_heel", "lateral", "min_sole",
-    "swing_impact", "end_pitch",
+    "swing_impact", "end_pitch", "mid_swing_lift", "travel_dir",
 )
 
 
@@ -427,4 +427,7 @@ def window_metrics(acc, gyr, fs, windows, swings, gravity, toe, heel, ic_fractio
         row[14] = min_sole
         row[15] = impact
         row[16] = p1
+        row[17] = cz[half] - cz[0]  # foot centre at mid-swing: whole-foot lift (steppage)
+        # direction of travel from the sensor's x axis at the opening mid-stance (deg, +y)
+        row[18] = np.arctan2(dy, dx) / DEG
     return out

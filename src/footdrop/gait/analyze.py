@@ -18,10 +18,16 @@ from footdrop.recording import Recording
 _MEDIAN_COLUMNS = [c for c in STRIDE_COLUMNS if c not in ("side", "stride_id", "toe_scuff")]
 
 
-def summarize(strides: pd.DataFrame, warnings: list[str]) -> dict[str, Any]:
-    """``summary.json`` content: per side the stride count and level-walking medians."""
+def summarize(strides: pd.DataFrame, warnings: list[str],
+              clearance_trusted: dict[str, bool] | None = None) -> dict[str, Any]:
+    """``summary.json`` content: per side the stride count, level-walking medians and the
+    foot-drop assessment (:mod:`footdrop.assess`); asymmetry between the sides."""
+    from footdrop.assess.foot_drop import FootDropAssessment
+    from footdrop.assess.walk import asymmetry, fatigability
+
+    fda = FootDropAssessment(clearance_trusted=clearance_trusted).assess(strides)
     sides: dict[str, Any] = {}
-    all_warnings = list(warnings)
+    all_warnings = list(warnings) + fda.warnings_
     for side in ("left", "right"):
         rows = strides[strides["side"] == side] if len(strides) else strides
         level = rows[rows["level_walking"].astype(bool)] if len(rows) else rows
@@ -37,7 +43,11 @@ def summarize(strides: pd.DataFrame, warnings: list[str]) -> dict[str, Any]:
             if len(rows) else 0,
             "toe_scuffs": int(rows["toe_scuff"].sum()) if len(rows) else 0,
             "median": median,
-            "warnings": [w for w in warnings if w.startswith(f"{side}:")],
+            "foot_drop": fda.sides_[side]["foot_drop"],
+            "compensation": fda.sides_[side]["compensation"],
+            "toe_scuff_times_s": fda.sides_[side]["toe_scuff_times_s"],
+            "fatigability": fatigability(strides, side),
+            "warnings": [w for w in all_warnings if w.startswith(f"{side}:")],
         }
         if len(rows) == 0:
             msg = f"{side}: no strides found (no {side}-foot sensor, or no walking detected)"
@@ -45,14 +55,17 @@ def summarize(strides: pd.DataFrame, warnings: list[str]) -> dict[str, Any]:
             if msg not in all_warnings:
                 all_warnings.append(msg)
         sides[side] = entry
-    return {"schema": SUMMARY_SCHEMA, "sides": sides, "warnings": all_warnings}
+    foot_drop = {side: sides[side]["foot_drop"] for side in sides}
+    return {"schema": SUMMARY_SCHEMA, "sides": sides,
+            "asymmetry": asymmetry(strides, foot_drop), "warnings": all_warnings}
 
 
 def analyze(recording: Recording, **params: Any) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Strides and summary of an aligned recording (see :class:`GaitAnalysis` for params)."""
     engine = GaitAnalysis(**params).analyze(recording)
     warnings = list(recording.warnings) + engine.warnings_
-    return engine.strides_, summarize(engine.strides_, warnings)
+    trusted = {side: g["clearance_trusted"] for side, g in engine.geometry_.items()}
+    return engine.strides_, summarize(engine.strides_, warnings, trusted)
 
 
 def write_outputs(strides: pd.DataFrame, summary: dict[str, Any], out: str | Path) -> list[Path]:

@@ -30,7 +30,12 @@ from footdrop.preprocess._axes import rotate
 from footdrop.recording import FOOT_PLACEMENTS, Recording, Sensor
 
 EXTRA_COLUMNS = ["bout_id", "turning", "stairs", "level_walking", "heading_change_deg",
-                 "heading_deg", "height_change_m"]
+                 "heading_deg", "height_change_m", "mid_swing_lift_m"]
+
+#: Typical toe-out (foot progression angle) of adult walking, deg: the foot's long axis
+#: points this much outwards from the walking direction (healthy adults walk with about
+#: 5-10 degrees of toe-out).
+TYPICAL_TOE_OUT_DEG = 7.0
 
 #: A sensor whose axes sat pitched more than this at foot flat is taken to be on the instep.
 INSTEP_PITCH_DEG = 12.0
@@ -98,8 +103,13 @@ class GaitAnalysis:
         sensor from a toed-out foot, yet a yaw of 10° shrinks a 65° toe-off angle by 1.7°.
         The sensor data are turned by it about the stance vertical before anything else,
         so the offsets are then in the foot's own axes.
+        None (default) lets ``auto_yaw_deg`` decide; 0 trusts the aligned axes.
     left_sensor_yaw_deg, right_sensor_yaw_deg
         Per-side overrides.
+    auto_yaw_deg
+        Without a given yaw, the sensor's yaw is estimated from the direction its foot
+        travels over straight strides (less a typical toe-out of 7°); when it exceeds this,
+        the data are turned back and analysed again, with a warning. 0 disables it.
     min_stride_length_m
         A stride's swing must move the foot at least this far (no strides from weight
         shifts or shuffling on the spot).
@@ -141,6 +151,10 @@ class GaitAnalysis:
         One row per stride, the CONTRACT.md columns plus bout, turning and stair flags.
     windows_ : dict
         Per side, the raw mid-stance-to-mid-stance window results.
+    geometry_ : dict
+        Per side: the mounting found, whether the toe and heel offsets were given or
+        defaults, and whether clearances are trusted (offsets given, or the validated
+        lateral defaults).
     warnings_ : list of str
     """
 
@@ -152,9 +166,10 @@ class GaitAnalysis:
         right_toe_offset: tuple[float, float, float] | None = None,
         left_heel_offset: tuple[float, float, float] | None = None,
         right_heel_offset: tuple[float, float, float] | None = None,
-        sensor_yaw_deg: float = 0.0,
+        sensor_yaw_deg: float | None = None,
         left_sensor_yaw_deg: float | None = None,
         right_sensor_yaw_deg: float | None = None,
+        auto_yaw_deg: float = 20.0,
         min_stride_length_m: float = 0.10,
         min_step_length_m: float = 0.05,
         stride_time_range_s: tuple[float, float] = (0.5, 4.0),
@@ -175,6 +190,7 @@ class GaitAnalysis:
         self.left_heel_offset = left_heel_offset
         self.right_heel_offset = right_heel_offset
         self.sensor_yaw_deg = sensor_yaw_deg
+        self.auto_yaw_deg = auto_yaw_deg
         self.left_sensor_yaw_deg = left_sensor_yaw_deg
         self.right_sensor_yaw_deg = right_sensor_yaw_deg
         self.min_stride_length_m = min_stride_length_m
@@ -194,14 +210,20 @@ class GaitAnalysis:
     def _geometry(self, side: str, sensor: Sensor) -> _Side:
         mount = mounting_of(sensor)
         vectors = {}
+        record: dict[str, Any] = {"mounting": mount}
         for point in ("toe", "heel"):
             given = getattr(self, f"{side}_{point}_offset") or getattr(self, f"{point}_offset")
+            record[f"{point}_offset"] = "given" if given is not None else "default"
             if given is None:
                 given = DEFAULT_OFFSETS[mount][point]
                 self.warnings_.append(
                     f"{side}: {point} offset not given; default for a sensor on the {mount} "
                     f"of the shoe used: {given} m (forward, lateral, up)")
             vectors[point] = _vector(given, f"{side}_{point}_offset")
+        # clearances are trusted where the toe point is known: given, or the lateral
+        # default that was validated against motion capture (docs/validation.md)
+        record["clearance_trusted"] = record["toe_offset"] == "given" or mount == "lateral"
+        self.geometry_[side] = record
         mirror = np.array([1.0, 1.0 if side == "left" else -1.0, 1.0])  # lateral → ±y
         return _Side(toe=vectors["toe"] * mirror, heel=vectors["heel"] * mirror)
 
@@ -210,6 +232,7 @@ class GaitAnalysis:
         """Run the engine on every foot sensor of ``recording`` (in the foot frame)."""
         frames = []
         self.windows_: dict[str, np.ndarray] = {}
+        self.geometry_: dict[str, dict[str, Any]] = {}
         self.warnings_: list[str] = []
         for placement in FOOT_PLACEMENTS:
             side = placement.split("_")[0]
@@ -231,12 +254,17 @@ class GaitAnalysis:
         """Rotation turning the sensor's x axis onto the foot's long axis, or None."""
         yaw = getattr(self, f"{side}_sensor_yaw_deg")
         yaw = self.sensor_yaw_deg if yaw is None else yaw
+        if yaw is None:
+            return None
         if not np.isfinite(yaw) or abs(yaw) > 90:
             raise ConfigError(f"{side} sensor yaw {yaw!r} deg is not an angle within ±90°",
                               fix="give the angle of the sensor's x axis from the foot's "
                                   "long axis, outwards positive")
-        if yaw == 0:
-            return None
+        self.geometry_[side]["sensor_yaw_deg"] = float(yaw)
+        return None if yaw == 0 else self._rotation(side, sensor, yaw)
+
+    @staticmethod
+    def _rotation(side: str, sensor: Sensor, yaw: float) -> np.ndarray:
         still = np.isfinite(sensor.acc).all(axis=1)
         g = np.linalg.norm(sensor.gyr, axis=1)
         still &= g < np.nanpercentile(g, 20)
@@ -249,6 +277,37 @@ class GaitAnalysis:
     def _analyze_sensor(self, sensor: Sensor, side: str) -> pd.DataFrame:
         geo = self._geometry(side, sensor)
         turn = self._yaw_rotation(side, sensor)
+        rows = self._segments(sensor, side, geo, turn)
+        if turn is None and self.auto_yaw_deg:
+            yaw = self._travel_yaw(side)
+            if yaw is not None:
+                self.warnings_.append(
+                    f"{side}: the sensor's x axis points {abs(yaw):.0f}° "
+                    f"{'outwards' if yaw > 0 else 'inwards'} from the walking direction (less "
+                    f"a typical toe-out of {TYPICAL_TOE_OUT_DEG:.0f}°): turned back before "
+                    "the analysis; give --sensor-yaw if the mounting is known")
+                self.geometry_[side]["sensor_yaw_deg"] = round(float(yaw), 1)
+                rows = self._segments(sensor, side, geo, self._rotation(side, sensor, yaw))
+        return self._collect(rows, side)
+
+    def _travel_yaw(self, side: str) -> float | None:
+        """Outward yaw of the sensor from the walking direction of its straight strides,
+        when it exceeds ``auto_yaw_deg``; else None."""
+        win = self.windows_.get(side)
+        if win is None or not len(win):
+            return None
+        f = {name: win[:, i] for i, name in enumerate(WINDOW_FIELDS)}
+        ok = (f["length"] > 0.3) & (np.abs(f["heading_change"]) < 10.0) & np.isfinite(
+            f["travel_dir"])
+        if ok.sum() < 4:
+            return None
+        # a well-mounted sensor sees its foot travel inwards by the toe-out angle:
+        # towards -y on the left foot, +y on the right
+        inward = np.median(f["travel_dir"][ok]) * (-1.0 if side == "left" else 1.0)
+        yaw = float(inward - TYPICAL_TOE_OUT_DEG)
+        return yaw if abs(yaw) > self.auto_yaw_deg else None
+
+    def _segments(self, sensor, side, geo, turn) -> list[pd.DataFrame]:
         rows = []
         for start, stop in sensor.segments:
             acc = np.ascontiguousarray(sensor.acc[start:stop])
@@ -269,8 +328,12 @@ class GaitAnalysis:
                 windows, keep = stance_windows(phases.score, swings, sensor.fs)
                 phases.swings, phases.windows = swings[keep], windows[keep]
                 win = self._windows(acc, gyr, sensor.fs, phases, geo)
-            self.windows_[side] = win
+            prev = self.windows_.get(side)
+            self.windows_[side] = win if prev is None or not rows else np.vstack([prev, win])
             rows.append(self._strides_from_windows(win, phases, sensor, start, side))
+        return rows
+
+    def _collect(self, rows: list[pd.DataFrame], side: str) -> pd.DataFrame:
         if not rows:
             self.warnings_.append(f"{side}: no walking found")
             return _empty()
@@ -337,6 +400,7 @@ class GaitAnalysis:
                 "min_toe_clearance_m": f["mtc"][w],
                 "max_toe_clearance_m": f["max_toe"][w],
                 "max_heel_clearance_m": f["max_heel"][w],
+                "mid_swing_lift_m": f["mid_swing_lift"][w],
                 "lateral_excursion_m": f["lateral"][w],
                 "toe_scuff": scuff.astype(int),
                 "bout_id": bout,
