@@ -61,7 +61,9 @@ def test_speed_change_against_truth(sessions, comparison):
         assert row["ci_low"] >= 0.10  # beyond the substantial MCID as a whole
         assert "substantial 0.10 m/s (Street et al. 2015)" in row["mcid_passed"]
         assert "Hobart et al. 2013" in row["mcid_passed"]  # 20 % of 0.6 m/s = 0.12 m/s
-        assert row["text"].startswith(f"{side.capitalize()}: gait speed rose from 0.60 to 0.")
+        assert row["text"].startswith(
+            f"{side.capitalize()}: gait speed rose from {row['median_a']:.2f} to "
+            f"{row['median_b']:.2f} m/s")
         assert "substantial clinically important difference of 0.10 m/s" in row["text"]
     # clinical sense: shorter strides in time are better, a higher strike angle is better
     assert _row(comparison, "left", "stride_time_s")["direction"] == "better"

@@ -42,12 +42,17 @@ def detect_stance(
     min_swing_peak_dps: float = 100.0,
     max_stance_s: float = 1.5,
     min_toes_up_dps: float = 50.0,
+    min_still_s: float = 0.03,
 ) -> StancePhases:
     """Find still samples, swings and one mid-stance per stance phase.
 
     A swing must also turn the foot toes-up (gyr_y below ``-min_toes_up_dps``, foot frame):
     every real swing brings the foot back from its heel-up toe-off, whereas the roll-over
     onto a flat foot after a landing turns it toes-down only.
+
+    A still run shorter than ``min_still_s`` is movement: a slow swing with a dropped foot
+    (0.3 m/s) can carry the foot forward for 20-40 ms without turning, and a zero-velocity
+    update there would cut the stride short.
     """
     w = max(3, int(round(window_s * fs)))
     gnorm, anorm, g_s, a_s = _smoothed_norms(acc, gyr, w)
@@ -55,7 +60,8 @@ def detect_stance(
     gravity = float(np.median(anorm[quiet])) if quiet.any() else 9.81
     still, swings = _swings(gnorm, anorm, g_s, a_s, np.ascontiguousarray(gyr[:, 1]), gravity,
                             still_gyr_dps, still_acc_ms2, int(round(min_swing_s * fs)),
-                            min_swing_peak_dps, min_toes_up_dps, int(round(1.5 * fs)))
+                            min_swing_peak_dps, min_toes_up_dps, int(round(1.5 * fs)),
+                            max(1, int(round(min_still_s * fs))))
     score = np.where(still, g_s, np.float32(np.inf))
     windows, keep = stance_windows(score, swings, fs, max_stance_s=max_stance_s)
     return StancePhases(still=still, swings=swings[keep], windows=windows[keep],
@@ -102,7 +108,7 @@ def _smoothed_norms(acc, gyr, w):
 
 @njit(cache=True)
 def _swings(gnorm, anorm, g_s, a_s, gyr_y, gravity, still_gyr, still_acc, min_len, min_peak,
-            min_toes_up, long_run):
+            min_toes_up, long_run, min_still):
     """Still mask, and the moving runs that are swings: long and fast enough, bounded by
     still samples on both sides and free of missing data."""
     n = gnorm.shape[0]
@@ -125,6 +131,18 @@ def _swings(gnorm, anorm, g_s, a_s, gyr_y, gravity, still_gyr, still_acc, min_le
             for j in range(start, k):
                 still[j] = (np.isfinite(gnorm[j]) and np.isfinite(anorm[j])
                             and g_s[j] < 2.0 * still_gyr and abs(a_s[j] - gravity) < still_acc)
+    # still runs too short to be a stance are movement (not at the recording's ends)
+    k = 0
+    while k < n:
+        if not still[k]:
+            k += 1
+            continue
+        start = k
+        while k < n and still[k]:
+            k += 1
+        if start > 0 and k < n and k - start < min_still:
+            for j in range(start, k):
+                still[j] = False
     out = np.empty((n // 2 + 1, 2), dtype=np.int64)
     count = 0
     k = 0
