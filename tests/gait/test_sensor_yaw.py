@@ -29,11 +29,11 @@ def _yawed(rec, deg):
 
 def test_yaw_shrinks_pitch_and_the_parameter_restores_it(walk):
     rec, truth = walk.recording, walk.truth
-    base, _ = footdrop.analyze(rec)
+    base, _ = footdrop.analyze(rec, auto_yaw_deg=None)
     yawed = _yawed(rec, 25.0)
     for s in yawed.sensors.values():
         s.frame = "foot"  # declared already aligned, as the aligned axes would be trusted
-    plain, _ = footdrop.analyze(yawed, auto_yaw_deg=0.0)  # aligned axes trusted
+    plain, _ = footdrop.analyze(yawed, auto_yaw_deg=None)  # aligned axes trusted
     fixed, _ = footdrop.analyze(yawed, sensor_yaw_deg=25.0)
     auto, summary = footdrop.analyze(yawed)  # estimated from the walking direction
     col = "toe_off_angle_deg"
