@@ -265,18 +265,35 @@ def simulate(
     left_severity: Annotated[str, typer.Option(help="none, mild, moderate, severe or 0-1.")]
     = "none",
     right_severity: Annotated[str, typer.Option(help="As --left-severity.")] = "none",
+    left_hip_hiking: Annotated[float, typer.Option(
+        help="Hip hiking of the left side, 0-1 (1: pelvis raised 8° in each left swing).")]
+    = 0.0,
+    right_hip_hiking: Annotated[float, typer.Option(help="As --left-hip-hiking.")] = 0.0,
+    lower_back: Annotated[bool, typer.Option(
+        "--lower-back", help="Also simulate a lower-back (sacrum) sensor.")] = False,
+    lower_back_height: Annotated[float, typer.Option(
+        help="Height of the lower-back sensor above the floor when standing, m.")] = 1.0,
+    shanks: Annotated[bool, typer.Option(
+        "--shanks", help="Also simulate a sensor on each shank (lateral, mid-length).")]
+    = False,
     fs: Annotated[float, typer.Option(help="Sampling rate, Hz.")] = 100.0,
     mounting: Annotated[str, typer.Option(help="identity or random.")] = "identity",
     noise: Annotated[str, typer.Option(help="none, typical or high.")] = "typical",
     seed: Annotated[int, typer.Option(help="Random seed (reproducible output).")] = 0,
     overwrite: Annotated[bool, typer.Option(help="Replace existing files.")] = False,
 ) -> None:
-    """Simulate shoe IMUs with exact ground truth (BIDS-Motion, gaitmap CSV, truth.csv)."""
+    """Simulate shoe IMUs with exact ground truth (BIDS-Motion, gaitmap CSV, truth.csv).
+
+    With --lower-back / --shanks the BIDS-Motion files also hold those sensors and
+    body_truth.csv the per-stride pelvis and shank truth (the gaitmap CSV holds the feet).
+    """
     from footdrop.simulate.api import simulate_cli
 
     info = simulate_cli(out, overwrite=overwrite, speed=speed, n_strides=n_strides,
-                        left={"severity": left_severity}, right={"severity": right_severity},
-                        fs=fs, mounting=mounting, noise=noise, seed=seed)
+                        left={"severity": left_severity, "hip_hiking": left_hip_hiking},
+                        right={"severity": right_severity, "hip_hiking": right_hip_hiking},
+                        lower_back=lower_back, lower_back_height_m=lower_back_height,
+                        shanks=shanks, fs=fs, mounting=mounting, noise=noise, seed=seed)
     typer.echo(f"{info['n_strides']} strides, {info['duration_s']:.1f} s written to {out}")
 
 

@@ -7,6 +7,10 @@ quantity on the model (:mod:`.truth`). Parameters and their speed defaults are i
 :mod:`.params`, the shape of each step in :mod:`.steps`, the per-foot records in
 :mod:`.timeline`, curves and rotations in :mod:`.geometry`. ``write_simulation`` writes
 BIDS-Motion, a gaitmap-style CSV, ``truth.csv`` and ``labels.json``.
+
+Optionally (``lower_back=True``, ``shanks=True``) a lower-back sensor and a sensor on each
+shank, from a pelvis driven by the feet (:mod:`.pelvis`) and two-link legs (:mod:`.leg`,
+:mod:`.body`), with their per-stride truth in ``body_truth``.
 """
 
 from footdrop.simulate.api import (
@@ -19,10 +23,12 @@ from footdrop.simulate.api import (
     write_simulation,
 )
 from footdrop.simulate.params import SEVERITY_PRESETS, SideSpec, severity_label, severity_value
+from footdrop.simulate.pelvis import BodySpec
 from footdrop.simulate.sensors import NOISE_PRESETS, SensorErrors
 from footdrop.simulate.truth import floor_clearance
 
 __all__ = [
+    "BodySpec",
     "DEFAULT_HEEL_OFFSET",
     "DEFAULT_TOE_OFFSET",
     "NOISE_PRESETS",

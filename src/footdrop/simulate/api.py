@@ -14,10 +14,12 @@ from footdrop.contract import DEFAULT_HEEL_OFFSET, DEFAULT_TOE_OFFSET
 from footdrop.errors import ConfigError
 from footdrop.recording import Recording, Sensor
 from footdrop.simulate import sensors as sens
+from footdrop.simulate.body import BODY_STREAMS, BodyModel, ankle_point, simulate_body
 from footdrop.simulate.foot import FootModel
 from footdrop.simulate.gait import GaitPlanner, Plan, parse_protocol
 from footdrop.simulate.geometry import body_rates, euler_matrix, random_rotation, rotation
 from footdrop.simulate.params import GaitSpec, SideSpec
+from footdrop.simulate.pelvis import BodySpec
 from footdrop.simulate.truth import side_labels, stride_truth
 
 SIDES = ("left", "right")
@@ -33,6 +35,14 @@ class SimulationResult:
     stride with every CONTRACT.md ``strides.csv`` column plus flags; ``labels`` per side;
     ``kinematics`` per side, at the output rate: ``t``, ``heel``, ``toe``, ``sensor``
     positions (m, world), ``R`` (foot → world), ``pitch``/``roll``/``yaw`` (deg), ``swing``.
+
+    With body sensors: ``body_kinematics`` per placement (``lower_back``, ``left_shank``,
+    ``right_shank``) at the output rate: ``t``, ``sensor``, ``R`` (segment → world),
+    ``omega_dps``, ``mount``; for the lower back also ``origin`` (midpoint of the hip joints),
+    ``height``, ``lateral`` (m) and ``obliquity``/``tilt``/``rotation``/``heading`` (deg);
+    for a shank ``ankle``, ``knee``, ``hip`` (m), ``knee_flexion`` and ``shank_angle`` (deg).
+    ``body_truth`` has one row per stride of ``truth`` with the pelvis and shank measures
+    of :func:`footdrop.simulate.body.body_truth`; ``body`` is the model.
     """
 
     recording: Recording
@@ -43,6 +53,9 @@ class SimulationResult:
     kinematics: dict[str, dict[str, np.ndarray]] = field(repr=False)
     plan: Plan = field(repr=False)
     models: dict[str, FootModel] = field(repr=False)
+    body_truth: pd.DataFrame | None = field(default=None, repr=False)
+    body_kinematics: dict[str, dict[str, np.ndarray]] = field(default_factory=dict, repr=False)
+    body: BodyModel | None = field(default=None, repr=False)
 
     def __repr__(self) -> str:
         sides = ", ".join(f"{s}: {v['n_strides']} strides, {v['severity']}"
@@ -95,6 +108,8 @@ def simulate(*, speed: float = 1.2, n_strides: int | None = None,
              left_toe_offset=None, right_toe_offset=None, left_heel_offset=None,
              right_heel_offset=None, mounting: Any = "identity", noise: Any = "typical",
              ring_hz: float = 50.0, ring_zeta: float = 0.35, causal_filter: bool = False,
+             lower_back: bool = False, shanks: bool = False, lower_back_height_m: float = 1.0,
+             shank_sensor_offset=(0.0, 0.05, 0.20), body: dict | None = None,
              seed: int = 0) -> SimulationResult:
     """Simulate both feet's IMUs for a walking protocol, with exact per-stride truth.
 
@@ -113,7 +128,9 @@ def simulate(*, speed: float = 1.2, n_strides: int | None = None,
     left, right
         Per side: a severity (``"none"``, ``"mild"``, ``"moderate"``, ``"severe"`` or 0–1)
         or a dict ``{"severity", "steppage" / "steppage_m", "circumduction" /
-        "circumduction_m", "scuff_rate"}``.
+        "circumduction_m", "hip_hiking" (True or a level 0–1) / "hip_hiking_deg",
+        "scuff_rate"}``. Hip hiking raises this side of the pelvis in its swings (and the
+        swing foot with it); see :class:`~footdrop.simulate.params.SideSpec`.
     fatigue
         0–1: severity rises by up to ``0.3·fatigue`` and speed falls by up to
         ``15 %·fatigue`` over the walk.
@@ -126,7 +143,10 @@ def simulate(*, speed: float = 1.2, n_strides: int | None = None,
         side of the shoe as in the gaitmap example.
     mounting
         Sensor → foot rotation: ``"identity"`` (the sensor axes are the foot frame), ``"random"``,
-        ``(roll, pitch, yaw)`` in deg, a 3×3 matrix, or a dict per side.
+        ``(roll, pitch, yaw)`` in deg, a 3×3 matrix, or a dict per side. It applies to the
+        body sensors too (sensor → segment), each drawing its own random rotation; in a dict
+        they are keyed by placement (``lower_back``, ``left_shank``, ``right_shank``) and
+        default to ``"identity"``.
     noise
         ``"none"`` (exact signals), ``"typical"``, ``"high"``, a :class:`SensorErrors` or a
         dict of its fields (optionally with ``"preset"``).
@@ -135,8 +155,23 @@ def simulate(*, speed: float = 1.2, n_strides: int | None = None,
     causal_filter
         Low-pass the signals before decimation with a causal filter, like an IMU's own (the
         signals then lag the truth by a few ms); the default is zero phase.
+    lower_back, shanks
+        Also simulate a lower-back sensor (``lower_back``, on the sacrum) and a sensor on each
+        shank (``left_shank``, ``right_shank``), from a pelvis and two-link leg model driven
+        by the feet (:mod:`footdrop.simulate.pelvis`, :mod:`footdrop.simulate.body`). Their
+        axes are the segment's (x forward, y left, z up; for a shank z along it) turned by
+        the mounting; their frame is ``"sensor"``.
+    lower_back_height_m
+        Height of the lower-back sensor above the floor when standing (0.85–1.4 m).
+    shank_sensor_offset
+        Shank sensor position from the ankle joint in the shank frame (forward, lateral, up)
+        in m, lateral = away from the other leg; default the lateral shank at mid-length.
+    body
+        Overrides of :class:`~footdrop.simulate.pelvis.BodySpec` fields (``thigh_m``,
+        ``shank_m``, ``lower_back_depth_m``, ``sit_height_m``, ...).
     seed
-        Everything is reproducible for a given seed.
+        Everything is reproducible for a given seed. The feet's signals do not depend on
+        whether body sensors are simulated.
     """
     params = {k: v for k, v in locals().items()}
     if not 0.2 <= speed <= 2.0:
@@ -173,6 +208,9 @@ def simulate(*, speed: float = 1.2, n_strides: int | None = None,
     mounts = {s: _mounting(mounting, s, rng_mount) for s in SIDES}
     identity = all(np.allclose(m, np.eye(3)) for m in mounts.values())
     raw, truths, kin, models, notes = {}, [], {}, {}, []
+    bspec = _body_spec(body, lower_back_height_m, shank_sensor_offset) \
+        if lower_back or shanks else None
+    feet: dict[str, dict[str, np.ndarray]] = {}
     for side in SIDES:
         model = FootModel(plan.feet[side])
         models[side] = model
@@ -187,6 +225,8 @@ def simulate(*, speed: float = 1.2, n_strides: int | None = None,
         acc = sens.decimate(acc, k, fs, causal_filter)
         gyr = sens.decimate(gyr, k, fs, causal_filter)
         truths.append(stride_truth(model, plan, t_int, ev))
+        if bspec is not None:
+            feet[side] = {"ankle": ankle_point(model, t_int, ev), "pitch": ev["pitch"]}
         kin[side] = {"t": t_int[::k], "heel": ev["heel"][::k], "toe": ev["toe"][::k],
                      "sensor": pos[::k], "R": R[::k], "omega_dps": np.rad2deg(omega[::k]),
                      "pitch": np.rad2deg(ev["pitch"][::k]), "roll": np.rad2deg(ev["roll"][::k]),
@@ -200,6 +240,22 @@ def simulate(*, speed: float = 1.2, n_strides: int | None = None,
             frame="foot" if identity else "sensor", name=f"sim_{side}_foot",
             units={"acc": "m/s^2", "gyr": "deg/s"})
     truth = pd.concat(truths, ignore_index=True)
+    body_model, body_truth, body_kin = None, None, {}
+    if bspec is not None:
+        body_model = BodyModel(plan, models, spec, bspec)
+        children = seq.spawn(1)[0].spawn(len(BODY_STREAMS))
+        streams, body_mounts = {}, {}
+        for placement, i in BODY_STREAMS.items():
+            r_mount, r_noise = (np.random.default_rng(s) for s in children[i].spawn(2))
+            body_mounts[placement] = _mounting(mounting, placement, r_mount)
+            streams[placement] = r_noise
+        body_raw, body_kin, body_truth, body_notes = simulate_body(
+            body_model, t_int, feet, truth, lower_back=lower_back, shanks=shanks, k=k, fs=fs,
+            causal=causal_filter, errors=errors, streams=streams, mounts=body_mounts,
+            ring_hz=ring_hz, ring_zeta=ring_zeta)
+        raw.update(body_raw)
+        notes += body_notes
+        del feet
     labels = {side: side_labels(getattr(spec, side), truth[truth.side == side],
                                 [s.severity for s in plan.steps if s.side == side])
               for side in SIDES}
@@ -213,7 +269,27 @@ def simulate(*, speed: float = 1.2, n_strides: int | None = None,
 
     repair_gaps(rec)
     flag_clipping(rec)
-    return SimulationResult(rec, truth, labels, _jsonable(params), raw_rec, kin, plan, models)
+    return SimulationResult(rec, truth, labels, _jsonable(params), raw_rec, kin, plan, models,
+                            body_truth, body_kin, body_model)
+
+
+def _body_spec(body: dict | None, height: float, shank_offset) -> BodySpec:
+    try:
+        spec = BodySpec(**(body or {}))
+    except TypeError as exc:
+        raise ConfigError(f"bad body parameters {body!r}: {exc}",
+                          fix="use the fields of footdrop.simulate.pelvis.BodySpec") from exc
+    if not 0.85 <= float(height) <= 1.4:
+        raise ConfigError(f"lower-back sensor height {height} m is implausible",
+                          fix="give the sensor's height above the floor when standing, "
+                              "0.85-1.4 m")
+    off = np.asarray(shank_offset, float)
+    if off.shape != (3,) or not 0.02 <= off[2] <= spec.shank_m or np.abs(off[:2]).max() > 0.15:
+        raise ConfigError(f"shank sensor offset {tuple(np.ravel(off))} is implausible",
+                          fix="give (forward, lateral, up) from the ankle in m, e.g. "
+                              "(0, 0.05, 0.2)")
+    spec.lower_back_height_m, spec.shank_sensor = float(height), tuple(off.tolist())
+    return spec
 
 
 def _impacts(model: FootModel, r_s: np.ndarray, plan: Plan, side: str):
@@ -251,7 +327,7 @@ def _jsonable(x: Any) -> Any:
         return x.tolist()
     if isinstance(x, np.generic):
         return x.item()
-    if isinstance(x, SideSpec | sens.SensorErrors):
+    if isinstance(x, SideSpec | sens.SensorErrors | BodySpec):
         return _jsonable(asdict(x))
     if isinstance(x, str | int | float | bool) or x is None:
         return x
@@ -259,7 +335,12 @@ def _jsonable(x: Any) -> Any:
 
 
 def write_gaitmap_csv(recording: Recording, path: Path) -> Path:
-    """Both feet in the gaitmap example layout: two header rows (sensor, axis), sample index."""
+    """Both feet in the gaitmap example layout: two header rows (sensor, axis), sample index.
+
+    The layout (``left_sensor`` / ``right_sensor`` column blocks, as in the gaitmap example
+    data) holds foot sensors only; lower-back and shank sensors are left out (they are in
+    the BIDS-Motion files).
+    """
     cols, data = [], []
     names = {"left_foot": "left_sensor", "right_foot": "right_sensor"}
     present = [p for p in names if p in recording]
@@ -283,7 +364,9 @@ def write_simulation(result: SimulationResult, out_dir: str | Path, *,
     """Write the recording (BIDS-Motion and gaitmap-style CSV), ``truth.csv``, ``labels.json``.
 
     The files hold the raw samples (missing ones empty / ``n/a``), so the readers see what a
-    real sensor would give. Returns the paths written.
+    real sensor would give. BIDS-Motion holds every sensor (feet, lower back, shanks); the
+    gaitmap-style CSV only the feet. With body sensors, ``body_truth.csv`` holds the
+    per-stride pelvis and shank truth. Returns the paths written.
     """
     from footdrop.io import write_bids
 
@@ -291,6 +374,8 @@ def write_simulation(result: SimulationResult, out_dir: str | Path, *,
     out.mkdir(parents=True, exist_ok=True)
     csv = out / "imu_gaitmap.csv"
     files = [out / "truth.csv", out / "labels.json", csv]
+    if result.body_truth is not None:
+        files.append(out / "body_truth.csv")
     existing = [p for p in files if p.exists()]
     if existing and not overwrite:
         raise ConfigError(f"{existing[0].name} already exists", file=existing[0],
@@ -304,12 +389,18 @@ def write_simulation(result: SimulationResult, out_dir: str | Path, *,
     doc = {"schema": "footdrop.simulation/1", "fs_hz": fs,
            "frame": next(iter(result.raw_recording.sensors.values())).frame,
            "sides": result.labels, "params": result.params,
-           "mounting": {s: k["mount"].tolist() for s, k in result.kinematics.items()},
+           "mounting": {s: k["mount"].tolist() for s, k in
+                        {**result.kinematics, **result.body_kinematics}.items()},
            "files": {"bids": [str(p.relative_to(out)) for p in bids],
                      "gaitmap_csv": csv.name, "truth": "truth.csv"},
            "warnings": result.raw_recording.warnings}
+    paths = {"bids": bids, "gaitmap_csv": csv, "truth": files[0], "labels": files[1]}
+    if result.body_truth is not None:
+        result.body_truth.to_csv(files[3], index=False, float_format="%.9g", na_rep="")
+        doc["files"]["body_truth"] = files[3].name
+        paths["body_truth"] = files[3]
     files[1].write_text(json.dumps(doc, indent=2, allow_nan=False) + "\n")
-    return {"bids": bids, "gaitmap_csv": csv, "truth": files[0], "labels": files[1]}
+    return paths
 
 
 def simulate_cli(out: Path, *, overwrite: bool = False, **params: Any) -> dict[str, Any]:

@@ -10,7 +10,7 @@ severity, compensations, fatigue drift and stride-to-stride variability).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -56,11 +56,21 @@ class StepInfo:
 
 
 @dataclass
+class Rest:
+    """A standing, sitting or weight-shifting segment of the protocol, ``t0``–``t1`` s."""
+
+    kind: str
+    t0: float
+    t1: float
+
+
+@dataclass
 class Plan:
     feet: dict[str, FootPlan]
     steps: list[StepInfo]
     flights: list[Flight]
     duration_s: float
+    rests: list[Rest] = field(default_factory=list)
 
 
 def parse_protocol(protocol, *, n_strides, duration_s, turns, stand_s, speed, stride_time):
@@ -140,6 +150,7 @@ class GaitPlanner:
             self.feet[side] = _Foot(side, L, heel, yaw)
         self.steps: list[StepInfo] = []
         self.flights: list[Flight] = []
+        self.rests: list[Rest] = []
         self.n_total = sum(self._n_steps(s) for s in segments if s["kind"] in _STEP_KINDS)
         self.n_done, bout = 0, 0
         i = 0
@@ -156,7 +167,7 @@ class GaitPlanner:
                 i += 1
         end = self.t + 0.5
         feet = {s: f.finish(end) for s, f in self.feet.items()}
-        return Plan(feet, self.steps, self.flights, end)
+        return Plan(feet, self.steps, self.flights, end, self.rests)
 
     # ------------------------------------------------------------------ helpers
     def _n_steps(self, seg: dict) -> int:
@@ -183,6 +194,7 @@ class GaitPlanner:
         if d <= 0:
             return
         t0, kind = self.t, seg["kind"]
+        self.rests.append(Rest(kind, t0, t0 + d))
         if kind == "sit" and d >= 3.0:
             for f in self.feet.values():
                 p = D(seg.get("pitch_deg", self.rng.uniform(-10.0, 8.0)))

@@ -16,6 +16,13 @@ import numpy as np
 from footdrop.errors import ConfigError
 
 SEVERITY_PRESETS = {"none": 0.0, "mild": 0.35, "moderate": 0.65, "severe": 1.0}
+#: Distance between the two hip-joint centres, m (adults, about 0.16-0.20 m).
+HIP_WIDTH_M = 0.18
+#: Pelvic elevation of the swing side at mid-swing added by full hip hiking (level 1), deg.
+#: Hip hikers raise the swing side by several degrees instead of letting it drop by ~4°.
+HIP_HIKING_FULL_DEG = 8.0
+#: The level that ``"hip_hiking": True`` stands for (6° of added elevation).
+HIP_HIKING_DEFAULT = 0.75
 
 
 def severity_value(x: Any) -> float:
@@ -38,12 +45,21 @@ def severity_label(v: float) -> str:
 
 @dataclass
 class SideSpec:
-    """Per-side gait: foot-drop severity (0–1) and compensations."""
+    """Per-side gait: foot-drop severity (0–1) and compensations.
+
+    ``hip_hiking`` is a level in [0, 1]: in each swing of this side the pelvis on this side is
+    raised by up to ``hip_hiking · HIP_HIKING_FULL_DEG`` (at mid-swing, about the stance hip),
+    which also lifts the swing foot by ``HIP_WIDTH_M · sin`` of that angle. In a dict,
+    ``"hip_hiking": True`` means :data:`HIP_HIKING_DEFAULT` and ``"hip_hiking_deg"`` gives
+    the angle instead. A swing that scuffs has neither the steppage lift nor the hiking (the
+    compensation failed).
+    """
 
     severity: float = 0.0
     steppage_m: float = 0.0  # extra foot lift in swing
     circumduction_m: float = 0.0  # extra lateral swing-out
     scuff_rate: float | None = None  # chance of a toe scuff per swing; None: from severity
+    hip_hiking: float = 0.0  # level 0-1: pelvis raised on this side in its swing
 
     @classmethod
     def parse(cls, value: Any) -> SideSpec:
@@ -60,18 +76,34 @@ class SideSpec:
                 kw["steppage_m"] = 0.04
             if kw.pop("circumduction", False) and not kw.get("circumduction_m"):
                 kw["circumduction_m"] = 0.08
+            if "hip_hiking_deg" in kw:
+                kw["hip_hiking"] = float(kw.pop("hip_hiking_deg")) / HIP_HIKING_FULL_DEG
+            elif isinstance(kw.get("hip_hiking"), bool):
+                kw["hip_hiking"] = HIP_HIKING_DEFAULT if kw["hip_hiking"] else 0.0
             try:
                 return cls(**kw)
             except TypeError as exc:
                 raise ConfigError(f"bad side parameters {value!r}: {exc}",
                                   fix="use severity, steppage(_m), circumduction(_m), "
-                                      "scuff_rate") from exc
+                                      "hip_hiking(_deg), scuff_rate") from exc
         raise ConfigError(f"cannot read side parameters {value!r}",
                           fix="give a severity name or number, or a dict")
+
+    def __post_init__(self) -> None:
+        self.hip_hiking = float(self.hip_hiking)
+        if not 0.0 <= self.hip_hiking <= 1.0:
+            raise ConfigError(f"hip hiking level {self.hip_hiking:g} is outside [0, 1]",
+                              fix=f"give 0 (none) to 1 ({HIP_HIKING_FULL_DEG:g}° of pelvic "
+                                  "elevation in swing), or hip_hiking_deg")
 
     @property
     def scuffs(self) -> float:
         return 0.15 * self.severity**2 if self.scuff_rate is None else float(self.scuff_rate)
+
+    @property
+    def hip_hiking_deg(self) -> float:
+        """Pelvic elevation of this side added at mid-swing, deg."""
+        return self.hip_hiking * HIP_HIKING_FULL_DEG
 
 
 @dataclass

@@ -1,7 +1,8 @@
-"""IMU signals from the foot model, and the errors of real sensors.
+"""IMU signals from the foot and body models, and the errors of real sensors.
 
 Signals are derived physically on an internal grid of at least 1 kHz (an integer multiple of
-the output rate): the angular rate from the orientation (analytic Euler-angle rates), the
+the output rate): the angular rate from the orientation (analytic Euler-angle rates for the
+feet, :func:`angular_rate` from the sampled orientation for the pelvis and shanks), the
 specific force ``R_sᵀ (p̈ + g ẑ)`` from the second difference of the sensor point's path. The
 sensor sits on the shoe on a stiff, damped mount: at an impact the shoe's velocity jumps and
 the sensor follows through a short damped oscillation (natural frequency ``ring_hz``, damping
@@ -123,6 +124,20 @@ def decimate(x: np.ndarray, k: int, fs_out: float, causal: bool = False) -> np.n
         return sosfilt(sos, x, axis=0, zi=sosfilt_zi(sos)[:, :, None] * x[0])[0][::k]
     sos = butter(6, 0.42 * fs_out, fs=k * fs_out, output="sos")
     return sosfiltfilt(sos, x, axis=0)[::k]
+
+
+def angular_rate(R: np.ndarray, dt: float) -> np.ndarray:
+    """Angular velocity in the body frame ``(n, 3)`` (rad/s) from orientations ``(n, 3, 3)``
+    (body → world) sampled every ``dt`` s: the axial part of ``Rᵀ Ṙ``, with ``Ṙ`` from central
+    differences (relative error about ``(ω dt)² / 6``, below 1e-5 on the internal grid)."""
+    dR = np.empty_like(R)
+    if len(R) < 2:
+        return np.zeros(R.shape[:-2] + (3,))
+    dR[1:-1] = (R[2:] - R[:-2]) / (2 * dt)
+    dR[0], dR[-1] = (R[1] - R[0]) / dt, (R[-1] - R[-2]) / dt
+    W = np.einsum("nji,njk->nik", R, dR)
+    return 0.5 * np.stack([W[:, 2, 1] - W[:, 1, 2], W[:, 0, 2] - W[:, 2, 0],
+                           W[:, 1, 0] - W[:, 0, 1]], axis=-1)
 
 
 def imu_signals(R: np.ndarray, omega: np.ndarray, sensor_pos: np.ndarray, dt: float,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from footdrop.simulate.params import GaitSpec
+from footdrop.simulate.params import HIP_WIDTH_M, GaitSpec
 from footdrop.simulate.timeline import Landing, SwingShape, Takeoff
 
 D = np.deg2rad
@@ -55,6 +55,9 @@ def step_shape(sp: GaitSpec, rng: np.random.Generator, side: str, v: float, sev:
     takeoff = Takeoff(D(to_deg), rate, push_s, alpha=-rate / tau,
                       roll=sgn * D(4.0) * scale, roll_rate=sgn * D(100.0) * scale,
                       yaw=-sgn * D(5.0) * scale, yaw_rate=-sgn * D(120.0) * scale)
+    # hip hiking raises the swing hip (about the stance hip), and the swing foot with it
+    hike = D(spec_side.hip_hiking_deg)
+    hike_lift = HIP_WIDTH_M * np.sin(hike)
     v_pre_z = -(0.08 + 0.06 * v) if kind != "stairs" else -0.2
     s_late = 0.8
     z_late = 0.008 + 0.017 * min(1.0, sev / 0.7)
@@ -62,7 +65,8 @@ def step_shape(sp: GaitSpec, rng: np.random.Generator, side: str, v: float, sev:
     shape = SwingShape(
         overshoot=0.5 * abs(rate) * tau, mid_pitch=D(max(mid, to_deg + 5.0)), z_peak=z_peak,
         mtc=mtc, z_late=z_late, s_mtc=0.5 + n(0.02), s_late=s_late,
-        lift=0.0 if scuff else spec_side.steppage_m,  # a scuff: the lift failed
+        lift=0.0 if scuff else spec_side.steppage_m + hike_lift,  # a scuff: the lift failed
+        hike=0.0 if scuff else hike,
         lateral=0.02 + spec_side.circumduction_m + n(0.005),
         yaw_bump=sgn * D(10.0) * scale, roll_bump=sgn * D(3.0) * scale,
         roll_late=-sgn * D(10.0 + 4.0 * sev) * scale, scuff=scuff)

@@ -90,6 +90,7 @@ class SwingShape:
     roll_bump: float = 0.0  # early-swing eversion, rad (sign already for this foot)
     roll_late: float = 0.0  # late-swing inversion, rad (sign already for this foot)
     scuff: bool = False
+    hike: float = 0.0  # hip hiking: pelvis raised on this side at mid-swing, bump-shaped, rad
     toe_path: list[tuple[float, float, float]] | None = None  # stairs: toe keyframes
     # (s, metres forward from the toe's FC position, height in the world)
 

@@ -165,9 +165,11 @@ def side_labels(spec_side, truth: pd.DataFrame, severities: list[float]) -> dict
         "severity_end_value": sev1,
         "compensation": {"steppage": spec_side.steppage_m > 0,
                          "circumduction": spec_side.circumduction_m > 0,
-                         "hip_hiking": False},
+                         "hip_hiking": spec_side.hip_hiking > 0},
         "steppage_m": float(spec_side.steppage_m),
         "circumduction_m": float(spec_side.circumduction_m),
+        "hip_hiking": float(spec_side.hip_hiking),
+        "hip_hiking_deg": float(spec_side.hip_hiking_deg),
         "n_strides": int(len(truth)),
         "toe_scuffs": int(truth["toe_scuff"].sum()) if len(truth) else 0,
     }
