@@ -62,6 +62,10 @@ def analyze(source=None, /, **kwargs):
         from footdrop.io import read
 
         rec = read(source if source is not None else (), **kwargs)
+    owned = not isinstance(source, Recording)
     if any(s.frame != "foot" for p, s in rec.sensors.items() if p.endswith("_foot")):
-        rec = align_to_foot(rec, copy=isinstance(source, Recording))
+        rec = align_to_foot(rec, copy=not owned)
+        owned = True
+    if owned:  # our own copy: the engine may turn its samples in place (less memory)
+        engine_kw.setdefault("copy", False)
     return _analyze(rec, **engine_kw)

@@ -106,6 +106,10 @@ class GaitAnalysis:
         None (default) lets ``auto_yaw_deg`` decide; 0 trusts the aligned axes.
     left_sensor_yaw_deg, right_sensor_yaw_deg
         Per-side overrides.
+    copy
+        False lets the engine turn the foot sensors' samples into its frame (roll levelled,
+        yaw removed) in place instead of working on copies: for day-long recordings that the
+        caller owns (the CLI does this). The sensors' ``alignment`` then records it.
     auto_yaw_deg
         Without a given yaw, the sensor's yaw is estimated from the direction its foot
         travels over straight strides, less a typical toe-out of 7° (on the gaitmap trial
@@ -172,6 +176,7 @@ class GaitAnalysis:
         left_sensor_yaw_deg: float | None = None,
         right_sensor_yaw_deg: float | None = None,
         auto_yaw_deg: float | None = 3.0,
+        copy: bool = True,
         min_stride_length_m: float = 0.10,
         min_step_length_m: float = 0.05,
         stride_time_range_s: tuple[float, float] = (0.5, 4.0),
@@ -193,6 +198,7 @@ class GaitAnalysis:
         self.right_heel_offset = right_heel_offset
         self.sensor_yaw_deg = sensor_yaw_deg
         self.auto_yaw_deg = auto_yaw_deg
+        self.copy = copy
         self.left_sensor_yaw_deg = left_sensor_yaw_deg
         self.right_sensor_yaw_deg = right_sensor_yaw_deg
         self.min_stride_length_m = min_stride_length_m
@@ -252,8 +258,7 @@ class GaitAnalysis:
         self.strides_ = strides
         return self
 
-    def _yaw_rotation(self, side: str, sensor: Sensor) -> np.ndarray | None:
-        """Rotation turning the sensor's x axis onto the foot's long axis, or None."""
+    def _given_yaw(self, side: str) -> float | None:
         yaw = getattr(self, f"{side}_sensor_yaw_deg")
         yaw = self.sensor_yaw_deg if yaw is None else yaw
         if yaw is None:
@@ -263,24 +268,36 @@ class GaitAnalysis:
                               fix="give the angle of the sensor's x axis from the foot's "
                                   "long axis, outwards positive")
         self.geometry_[side]["sensor_yaw_deg"] = float(yaw)
-        return None if yaw == 0 else self._rotation(side, sensor, yaw)
+        return float(yaw)
 
     @staticmethod
-    def _rotation(side: str, sensor: Sensor, yaw: float) -> np.ndarray:
-        still = np.isfinite(sensor.acc).all(axis=1)
-        g = np.linalg.norm(sensor.gyr, axis=1)
-        still &= g < np.nanpercentile(g, 20)
-        up = np.mean(sensor.acc[still], axis=0) if still.any() else np.array([0.0, 0.0, 1.0])
+    def _rotation(side: str, sensor: Sensor, yaw: float) -> np.ndarray | None:
+        """Rotation into the engine's frame: the mounting roll levelled out (the stance
+        gravity in the x-z plane, so that gyr_y is the foot's own sagittal rate however the
+        sensor sits on the shoe's side), then the x axis turned back by ``yaw`` (deg,
+        outwards positive) about the vertical. None when both are negligible."""
+        ok = np.isfinite(sensor.acc).all(axis=1) & np.isfinite(sensor.gyr).all(axis=1)
+        g = np.sqrt(np.einsum("ij,ij->i", sensor.gyr, sensor.gyr))
+        still = ok & (g < np.percentile(g[ok], 20)) if ok.any() else ok
+        up = (np.mean(sensor.acc[still], axis=0, dtype=np.float64) if still.any()
+              else np.array([0.0, 0.0, 1.0]))
+        up = up / np.linalg.norm(up)
+        roll = np.arctan2(up[1], up[2])
+        rot = Rotation.from_rotvec([roll, 0.0, 0.0])  # turns up into the x-z plane
+        if abs(np.degrees(roll)) < 0.5 and abs(yaw) < 0.1:
+            return None
+        level_up = rot.apply(up)
         # the sensor's x axis, in foot axes, lies turned outwards about the stance vertical:
         # towards +y (the left) on the left foot, towards -y on the right
         sign = 1.0 if side == "left" else -1.0
-        return Rotation.from_rotvec(np.radians(sign * yaw) * up / np.linalg.norm(up)).as_matrix()
+        turn = Rotation.from_rotvec(np.radians(sign * yaw) * level_up)
+        return (turn * rot).as_matrix()
 
     def _analyze_sensor(self, sensor: Sensor, side: str) -> pd.DataFrame:
         geo = self._geometry(side, sensor)
-        turn = self._yaw_rotation(side, sensor)
-        rows = self._segments(sensor, side, geo, turn)
-        if turn is None and self.auto_yaw_deg is not None:
+        given = self._given_yaw(side)
+        rows = self._segments(sensor, side, geo, self._turn(side, sensor, given or 0.0))
+        if given is None and self.auto_yaw_deg is not None:
             yaw = self._travel_yaw(side)
             if yaw is not None:
                 self.warnings_.append(
@@ -289,7 +306,11 @@ class GaitAnalysis:
                     f"a typical toe-out of {TYPICAL_TOE_OUT_DEG:.0f}°): turned back before "
                     "the analysis; give --sensor-yaw if the mounting is known")
                 self.geometry_[side]["sensor_yaw_deg"] = round(float(yaw), 1)
-                rows = self._segments(sensor, side, geo, self._rotation(side, sensor, yaw))
+                if not self.copy:  # the samples are already roll-levelled: turn by the yaw
+                    rows = self._segments(sensor, side, geo, self._turn(side, sensor, yaw))
+                else:
+                    rows = self._segments(sensor, side, geo,
+                                          self._rotation(side, sensor, yaw))
         return self._collect(rows, side)
 
     def _travel_yaw(self, side: str) -> float | None:
@@ -308,6 +329,22 @@ class GaitAnalysis:
         inward = np.median(f["travel_dir"][ok]) * (-1.0 if side == "left" else 1.0)
         yaw = float(inward - TYPICAL_TOE_OUT_DEG)
         return yaw if abs(yaw) > self.auto_yaw_deg else None
+
+    def _turn(self, side: str, sensor: Sensor, yaw: float) -> np.ndarray | None:
+        """The rotation for :meth:`_segments`; with ``copy=False`` applied to the sensor's
+        samples in place here (and recorded), so that nothing is left to do there."""
+        rot = self._rotation(side, sensor, yaw)
+        if rot is None or self.copy:
+            return rot
+        rotate(sensor.acc, rot, out=sensor.acc)
+        rotate(sensor.gyr, rot, out=sensor.gyr)
+        if sensor.mag is not None:
+            rotate(sensor.mag, rot, out=sensor.mag)
+        info = dict(sensor.alignment or {})
+        done = np.asarray(info.get("engine_rotation", np.eye(3)))
+        info["engine_rotation"] = np.round(rot @ done, 6).tolist()
+        sensor.alignment = info
+        return None
 
     def _segments(self, sensor, side, geo, turn) -> list[pd.DataFrame]:
         rows = []
