@@ -162,6 +162,11 @@ def convert(
         typer.echo(str(path))
 
 
+Person = Annotated[
+    str | None,
+    typer.Option("--person", help="Person identifier for the report header (as given; "
+                                  "never invented).", show_default=False),
+]
 Offset = Annotated[
     str | None,
     typer.Option(help="Sensor-to-point vector F,L,U in m (forward, lateral, up).",
@@ -217,18 +222,28 @@ def analyze(
         float | None,
         typer.Option(help="Shoe length in m; sets the forward parts of the default offsets."),
     ] = None,
+    person: Person = None,
+    session: Annotated[str | None, typer.Option(
+        "--session", help="Session identifier for the report header, e.g. 'visit 2'.")] = None,
+    date: Annotated[str | None, typer.Option(
+        "--date", help="Date of the session, YYYY-MM-DD (orders sessions in reports).")] = None,
+    report: Annotated[bool, typer.Option(
+        "--report", help="Also write report.html and report.pdf (footdrop report).")] = False,
 ) -> None:
-    """Strides, events and per-stride metrics: writes strides.csv and summary.json."""
-    from footdrop.gait.analyze import analyze as run
-    from footdrop.gait.analyze import write_outputs
+    """Strides, events and per-stride metrics: writes strides.csv, summary.json, session.json
+    and curves.npz (with --report also report.html and report.pdf)."""
+    from footdrop.gait.analyze import analyze_session, write_outputs
     from footdrop.gait.engine import offsets_for_shoe
+    from footdrop.report.session import parse_date
+
+    parse_date(date)
 
     rec = _load(
         files, left=left, right=right, format=format, fs=fs, columns=columns,
         acc_unit=acc_unit, gyr_unit=gyr_unit, test=test, trial=trial, example=example,
         align=True, min_duration_s=3.0,
     )
-    params: dict[str, Any] = {}
+    params: dict[str, Any] = {"copy": False}  # the recording is ours: turn it in place
     if shoe_length is not None:
         params.update(offsets_for_shoe(shoe_length))
     for name, value in (("toe_offset", toe_offset), ("heel_offset", heel_offset),
@@ -243,8 +258,9 @@ def analyze(
                         ("right_sensor_yaw_deg", right_sensor_yaw)):
         if value is not None:
             params[name] = value
-    strides, summary = run(rec, **params)
-    paths = write_outputs(strides, summary, out)
+    strides, summary, info, curves = analyze_session(rec, person=person, session=session,
+                                                     date=date, **params)
+    paths = write_outputs(strides, summary, out, session=info, curves=curves)
     for side, entry in summary["sides"].items():
         med = entry["median"]
         speed = med.get("gait_speed_mps")
@@ -253,6 +269,10 @@ def analyze(
             f"{side:>5}: {entry['n_strides']} strides"
             + (f", median speed {speed:.2f} m/s, stride length {length:.2f} m" if speed else "")
         )
+    if report:
+        from footdrop.report import write_report
+
+        paths += write_report([out], out)
     for path in paths:
         typer.echo(f"wrote {path}")
 
@@ -397,6 +417,108 @@ def _print_compare(result) -> None:
     for text in result.changes_["text"]:
         console.print(f"- {text}", markup=False)
 # ------------------------------------------------------------------------- end of compare
+
+
+# ------------------------------------------------------------------- report (report/)
+@app.command()
+def report(
+    sessions: Annotated[list[Path], typer.Argument(
+        help="Session folder(s) written by footdrop analyze --out DIR, of one person.")],
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("footdrop-report"),
+    person: Person = None,
+    title: Annotated[str | None, typer.Option("--title", help="Title of the report.")] = None,
+) -> None:
+    """Clinical report: report.html (self-contained) and report.pdf. With several sessions
+    of one person it shows the trend and the change since the previous session (sessions
+    ordered by --date given to analyze, else as given here)."""
+    from footdrop.report import write_report
+
+    for path in write_report(sessions, out, person=person, title=title):
+        typer.echo(f"wrote {path}")
+# ------------------------------------------------------------------------- end of report
+
+
+# ------------------------------------------------------------------- stream (realtime/)
+@app.command()
+def stream(
+    replay: Annotated[Path | None, typer.Option(
+        "--replay", help="Replay a recording file (any format footdrop reads).")] = None,
+    realtime: Annotated[bool, typer.Option(
+        "--realtime", help="Replay at the recording's pace instead of as fast as possible.")]
+    = False,
+    udp: Annotated[str | None, typer.Option(
+        "--udp", help="Listen for sample packets on HOST:PORT (docs/realtime.md).")] = None,
+    serial: Annotated[str | None, typer.Option(
+        "--serial", help="Read framed samples from a serial port (e.g. /dev/ttyUSB0).")]
+    = None,
+    baud: Annotated[int, typer.Option(help="Serial input speed.")] = 921600,
+    fs: Annotated[float | None, typer.Option(
+        "--fs", help="Sampling rate in Hz (live streams: default 100; files without one).")]
+    = None,
+    format: Format = None,
+    side: Annotated[str, typer.Option(help="left or right.")] = "left",
+    placement: Annotated[str, typer.Option(help="Sensor on the foot or the shank.")] = "foot",
+    trigger: Annotated[str, typer.Option(help="heel-off or toe-off.")] = "heel-off",
+    extension_ms: Annotated[float, typer.Option(help="Stimulation after IC, ms.")] = 50.0,
+    ramp_up_ms: Annotated[float, typer.Option(help="Ramp-up, ms.")] = 50.0,
+    ramp_down_ms: Annotated[float, typer.Option(help="Ramp-down, ms.")] = 50.0,
+    amplitude_ma: Annotated[float, typer.Option(help="Amplitude, mA.")] = 30.0,
+    pulse_width_us: Annotated[float, typer.Option(help="Pulse width, µs.")] = 250.0,
+    frequency_hz: Annotated[float, typer.Option(help="Pulse frequency, Hz.")] = 40.0,
+    cap_factor: Annotated[float, typer.Option(
+        help="Burst cap as a multiple of the median swing time.")] = 2.5,
+    max_burst_ms: Annotated[float, typer.Option(help="Absolute burst cap, ms.")] = 1500.0,
+    arm_strides: Annotated[int, typer.Option(
+        help="Consistent strides before stimulation is armed.")] = 3,
+    dropout_ms: Annotated[float, typer.Option(
+        help="Sample gap that counts as sensor loss, ms.")] = 30.0,
+    stimulator: Annotated[str | None, typer.Option(
+        "--stimulator", help="Serial port of a stimulator (default: simulated).")] = None,
+    log: Annotated[Path | None, typer.Option("--log", help="Write the burst log CSV.")] = None,
+    alarms: Annotated[Path | None, typer.Option(
+        "--alarms", help="Write the alarm and arming log CSV.")] = None,
+    duration: Annotated[float | None, typer.Option(
+        help="Stop a live stream after this many seconds.")] = None,
+    quiet: Annotated[bool, typer.Option(help="No live status line.")] = False,
+) -> None:
+    """Real-time gait phases and FES bursts from a file replay, UDP or a serial port."""
+    from rich.console import Console
+    from rich.live import Live
+    from rich.text import Text
+
+    from footdrop.realtime import StimulationConfig
+    from footdrop.realtime.session import StreamSettings, run_session, status_text
+
+    config = StimulationConfig(
+        trigger=trigger, amplitude_ma=amplitude_ma, pulse_width_us=pulse_width_us,
+        frequency_hz=frequency_hz, ramp_up_s=ramp_up_ms / 1000, ramp_down_s=ramp_down_ms / 1000,
+        extension_s=extension_ms / 1000, cap_factor=cap_factor, max_burst_s=max_burst_ms / 1000,
+        arm_strides=arm_strides, dropout_s=dropout_ms / 1000).validate(placement=placement)
+    settings = StreamSettings(replay=replay, udp=udp, serial=serial, realtime=realtime, fs=fs,
+                              format=format, side=side, placement=placement, baudrate=baud,
+                              stimulator=stimulator, duration_s=duration)
+    console = Console(stderr=True, highlight=False)
+    live = None if quiet or not console.is_terminal else Live(
+        Text(""), console=console, auto_refresh=False, transient=False)
+
+    def show(status) -> None:
+        live.update(Text(status_text(status)), refresh=True)
+
+    if live is None:
+        engine = run_session(settings, config, log=log, alarms=alarms)
+    else:
+        with live:
+            engine = run_session(settings, config, log=log, alarms=alarms, on_status=show)
+    bursts = engine.bursts_
+    reasons = ", ".join(f"{k} {v}" for k, v in bursts["reason"].value_counts().items())
+    st = engine.status()
+    typer.echo(f"{side}: {len(bursts)} bursts" + (f" ({reasons})" if reasons else "")
+               + f", {st.alarms} alarm(s), {st.samples} samples, "
+               f"{st.process_us:.1f} µs per sample")
+    for path in (log, alarms):
+        if path is not None:
+            typer.echo(f"wrote {path}")
+# ------------------------------------------------------------------------- end of stream
 
 
 def main() -> None:

@@ -131,3 +131,14 @@ def test_healthy_gaitmap_example_has_no_foot_drop(gaitmap_example):
     for side in ("left", "right"):
         fd = summary["sides"][side]["foot_drop"]
         assert fd["detected"] is False and fd["score"] < 0.5
+
+
+def test_hip_hiking_in_the_summary_with_a_lower_back_sensor():
+    sim = simulate(speed=1.0, n_strides=16, left={"severity": "moderate", "hip_hiking": 1.0},
+                   lower_back=True, seed=27)
+    _, summary = footdrop.analyze(sim.recording)
+    left = summary["sides"]["left"]["compensation"]
+    right = summary["sides"]["right"]["compensation"]
+    assert left["hip_hiking"] is True and right["hip_hiking"] is False
+    assert left["hip_hiking_obliquity_rise_deg"] > 4.0 > right["hip_hiking_obliquity_rise_deg"]
+    assert any("hip hiking yes" in e for e in left["evidence"])

@@ -6,6 +6,8 @@ stated in each test where a case is harder (docs/gait.md lists what is still wea
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import footdrop
 from footdrop.simulate import simulate
@@ -105,3 +107,39 @@ def test_stairs_are_flagged_and_kept_out_of_level_medians():
     assert not any(a.stairs for a, b in level_truth)
     assert np.mean([bool(a.stairs) for a, b in stair_truth]) >= 0.5
     assert not strides.loc[strides["stairs"], "level_walking"].any()
+
+
+# ---------------------------------------------------------------- property-based recovery
+
+
+@settings(max_examples=12, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(speed=st.floats(0.4, 1.6), severity=st.floats(0.0, 1.0),
+       other=st.floats(0.0, 0.3), mounting=st.sampled_from(["identity", "random"]),
+       fs=st.sampled_from([100.0, 128.0, 204.8]), seed=st.integers(0, 10_000))
+def test_engine_recovers_truth_for_random_parameters(speed, severity, other, mounting, fs,
+                                                     seed):
+    """Over random speeds (0.4-1.6 m/s), severities on both feet, mountings and rates.
+
+    0.3 m/s is covered by the fixed cases above; over random seeds at 0.3 m/s the engine can
+    still lose a stride or misplace an IC (docs/gait.md, what is weak).
+
+    Tolerances (stated, from a 40-case scan where the worst were IC 10 ms, FC 10 ms, stride
+    length 2.1 cm, strike 0.8°, MTC 3.6 mm): every stride found but at most one per side,
+    median |IC error| and |FC error| ≤ 15 ms, mean stride-length error ≤ 3 cm, median strike
+    angle error ≤ 1.5°, median MTC error ≤ 6 mm.
+    """
+    res = simulate(speed=speed, n_strides=12, left=severity, right=other, mounting=mounting,
+                   fs=fs, seed=seed)
+    strides, _ = footdrop.analyze(res.recording, **LATERAL)
+    for side in ("left", "right"):
+        truth = res.truth[res.truth["side"] == side]
+        pairs = _matched(strides, res.truth, side, tol=0.05)
+        assert len(pairs) >= len(truth) - 1, (side, len(pairs), len(truth))
+        assert np.median([abs(a.ic_s - b["ic_s"]) for a, b in pairs]) <= 0.015
+        assert np.median([abs(a.fc_s - b["fc_s"]) for a, b in pairs]) <= 0.015
+        assert abs(np.mean([a.stride_length_m - b["stride_length_m"] for a, b in pairs])) <= 0.03
+        assert abs(_med(pairs, "foot_strike_angle_deg")) <= 1.5
+        mtc = [a.min_toe_clearance_m - b["min_toe_clearance_m"] for a, b in pairs]
+        if np.isfinite(mtc).sum() >= 3:
+            assert abs(np.nanmedian(mtc)) <= 0.006

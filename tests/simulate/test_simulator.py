@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import footdrop
+from footdrop.errors import ConfigError
 from footdrop.io import read
 from footdrop.simulate import simulate, write_simulation
 from footdrop.simulate.truth import floor_clearance
@@ -312,3 +313,11 @@ def test_engine_finds_the_strides_of_a_simulated_normal_walk():
         assert np.abs(d_len).max() < 0.05
         d_strike = est["foot_strike_angle_deg"].to_numpy() - truth["foot_strike_angle_deg"]
         assert np.abs(d_strike).max() < 3.0
+
+
+def test_numeric_severity_given_as_text():
+    from footdrop.simulate import severity_value
+
+    assert severity_value("0.5") == 0.5 and severity_value(" Mild ") == severity_value("mild")
+    with pytest.raises(ConfigError):
+        severity_value("lots")

@@ -1,0 +1,166 @@
+"""Phase constants, parameter checks and the swing, landing and shank rules of
+:class:`footdrop.realtime.GaitPhaseDetector` (see that module for the rules in words)."""
+
+from __future__ import annotations
+
+import math
+from statistics import median
+from typing import Any
+
+from footdrop.errors import ConfigError
+
+#: Event flags returned by :meth:`GaitPhaseDetector.update` (bitwise OR).
+HEEL_OFF, TOE_OFF, MID_SWING, IC, CANCEL = 1, 2, 4, 8, 16
+EVENT_NAMES = {HEEL_OFF: "heel-off", TOE_OFF: "toe-off", MID_SWING: "mid-swing", IC: "ic",
+               CANCEL: "cancel"}
+#: Phases (:attr:`GaitPhaseDetector.phase_`).
+UNKNOWN, STANCE, PUSH, SWING, LOADING = 0, 1, 2, 3, 4
+PHASE_NAMES = ("unknown", "stance", "push-off", "swing", "loading")
+_NAN = float("nan")
+_NON_NEGATIVE = ("smooth_s", "jerk_span_s", "still_dps", "still_s", "heel_off_dps",
+                 "heel_off_max_dps", "baseline_s", "noise_factor", "confirm_s", "push_min_dps",
+                 "swing_min_dps", "jerk_min", "jerk_start", "min_swing_s", "loading_s", "quiet_s",
+                 "rest_s", "cancel_s", "max_push_s", "max_swing_s", "shank_stance_dps",
+                 "shank_toe_off_dps")
+_FRACTIONS = ("heel_off_gate_frac", "push_frac", "toe_off_drop", "swing_frac", "trough_rise",
+              "ic_gyr_frac", "slap_frac", "jerk_frac", "min_swing_frac")
+
+
+def check_parameters(self: Any) -> None:
+    """Raise ConfigError for a detector parameter out of its range."""
+    if self.placement not in ("foot", "shank"):
+        raise ConfigError(f"sensor placement {self.placement!r} is not known",
+                          fix="use placement 'foot' or 'shank'")
+    fs = self.fs
+    if not isinstance(fs, int | float) or not math.isfinite(fs) or not 50 <= fs <= 2000:
+        raise ConfigError(f"sampling rate {fs!r} Hz is outside 50–2000 Hz",
+                          fix="give the sensor's rate with --fs (100–1000 Hz expected)")
+    for name in _NON_NEGATIVE:
+        v = getattr(self, name)
+        if not isinstance(v, int | float) or not math.isfinite(v) or v < 0:
+            raise ConfigError(f"detector parameter {name} = {v!r} must be a number ≥ 0",
+                              fix=f"give a non-negative {name}")
+    for name in _FRACTIONS:
+        v = getattr(self, name)
+        if not isinstance(v, int | float) or not 0 < v < 1:
+            raise ConfigError(f"detector parameter {name} = {v!r} must lie in (0, 1)",
+                              fix=f"give {name} as a fraction between 0 and 1")
+    if not isinstance(self.history, int) or not 1 <= self.history <= 50:
+        raise ConfigError(f"history = {self.history!r} strides is outside 1–50",
+                          fix="give a whole number of strides, e.g. 7")
+
+
+class SwingRules:
+    """Swing, landing and shank rules, shared state with the detector (a mixin)."""
+
+    def _shank_step(self, t: float, g: float, jerk: float) -> int:
+        ph = self.phase_
+        if ph == SWING:
+            return self._swing_step(t, g, jerk)
+        if ph == STANCE:
+            if g > self.shank_stance_dps:
+                self._above_n += 1
+            elif self._prev_g > 0 >= g:  # downward zero crossing, interpolated
+                self._cross_t = t - self._dt * (-g) / (self._prev_g - g)
+            if g < -self.shank_toe_off_dps:
+                if self._above_n * self._dt >= 0.05:
+                    cross = self._cross_t if t - self._cross_t < 0.2 else t
+                    return self._to_swing(t, g, cross)
+                self._above_n = 0
+            return 0
+        if ph == LOADING:
+            if t - self._ic_t <= self.loading_s:
+                if jerk > self._imp_peak:
+                    self._imp_peak = jerk
+            else:
+                self._enter_stance()
+            return 0
+        if g > self.shank_stance_dps:  # UNKNOWN: wait for the stance rotation
+            self._enter_stance()
+            self._above_n = 1
+        return 0
+
+    # ------------------------------------------------------------------------- transitions
+    def _event(self, flag: int, t: float, at: float) -> int:
+        self.latency_s_ = t - at
+        self.events_seen_ |= flag
+        if flag == HEEL_OFF:
+            self.heel_off_s_ = at
+        return flag
+
+    def _to_swing(self, t: float, g: float, at: float) -> int:
+        self.phase_ = SWING
+        self.toe_off_s_ = at
+        self._seen |= TOE_OFF
+        self._trough, self._trough_t = g, t
+        self._ms_done = False
+        self._gate = False
+        self._cross_t = -math.inf
+        self._still_n = 0
+        return self._event(TOE_OFF, t, at)
+
+    def _enter_stance(self) -> None:
+        if self.phase_ == LOADING and self._imp_peak > 0 and self.stride_ok_:
+            self._jerks.append(self._imp_peak)
+            self._jerk_th = max(self.jerk_min, self.jerk_frac * median(self._jerks))
+        self.phase_ = STANCE
+        self._above_n = self._below_n = 0
+        self._cross_t = _NAN
+        self._ref = self._g
+
+    def _swing_step(self, t: float, g: float, jerk: float) -> int:
+        if g < self._trough:
+            self._trough, self._trough_t = g, t
+        since = t - self.toe_off_s_
+        ev = 0
+        if not self._ms_done and self._trough <= -self._sw_th \
+                and g > self._trough * (1.0 - self.trough_rise):
+            self._ms_done = True
+            self._seen |= MID_SWING
+            self.mid_swing_s_ = self._trough_t
+            ev = self._event(MID_SWING, t, self._trough_t)
+        if not self._gate and since >= self._min_swing \
+                and (g > self.ic_gyr_frac * self._trough or -self.still_dps < g < 0.0):
+            self._gate = True  # latched: a toe-first landing turns the foot toes-up at once
+        if self._gate:
+            if self._prev_g <= 0.0 < g:
+                self._cross_t = t - self._dt * g / (g - self._prev_g)
+            if jerk >= self._jerk_th:
+                return ev | self._land(t, t - self._jhalf, True, jerk)
+            if not self._shank and g > self.slap_frac * -self._trough \
+                    and t - self._cross_t < 0.1:  # the foot slaps down after a soft impact
+                return ev | self._land(t, self._cross_t, True, jerk)
+            if self._shank:
+                if g > 0.2 * -self._trough:  # rotating forwards again: already standing
+                    return ev | self._land(t, t, False)
+            elif self._still_n >= self._rest_need:  # at rest without an impact
+                return ev | self._land(t, t - self.rest_s, False)
+        if since > self.max_swing_s:
+            self.phase_ = UNKNOWN
+        return ev
+
+    def _land(self, t: float, at: float, impact: bool, jerk: float = 0.0) -> int:
+        prev = self.ic_s_
+        self.ic_s_ = at
+        self._ic_t = t
+        self.stride_s_ = at - prev
+        self.swing_s_ = at - self.toe_off_s_
+        need = TOE_OFF
+        ok = impact and (self._seen & need) == need and 0.4 <= self.stride_s_ <= 4.0
+        self.stride_ok_ = ok
+        if ok:
+            if not self._shank:
+                self._ho_delays.append(self.heel_off_s_ - prev)
+                self._ho_gate = self.heel_off_gate_frac * median(self._ho_delays)
+                self._peaks.append(self._peak)
+                ref = median(self._peaks)
+                self._po_th = max(self.push_min_dps, self.push_frac * ref)
+            self._troughs.append(-self._trough)
+            self._sw_th = max(self.swing_min_dps, self.swing_frac * median(self._troughs))
+            self._swings.append(self.swing_s_)
+            self._min_swing = max(self.min_swing_s, self.min_swing_frac * median(self._swings))
+        self._seen = 0
+        self._imp_peak = jerk if impact else 0.0
+        self.phase_ = LOADING
+        self._still_n = 0
+        return self._event(IC, t, at)

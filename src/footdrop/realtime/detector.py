@@ -1,0 +1,368 @@
+"""Streaming gait-phase detection from one foot- or shank-worn IMU, sample by sample.
+
+The detector follows the gyroscope-based gait-phase detectors built for drop-foot
+stimulators: a rule-based state machine on the sagittal angular rate, with the
+accelerometer confirming the landing (Pappas et al., IEEE Trans Biomed Eng 48:1200-1207,
+2001, gyroscope plus force sensors; Kotiadis et al., Med Eng Phys 32:287-297, 2010, inertial
+phase detection for a drop-foot stimulator; Catalfamo et al., Med Eng Phys 32:1030-1035,
+2010, real-time IC and toe-off from a shank gyroscope). The rules and their thresholds here
+are our own, written for the frames of CONTRACT.md and checked against the simulator and
+the motion-capture and annotated recordings (``docs/realtime.md``).
+
+Signals
+-------
+- ``g``: the sagittal rate ``gyr_y`` (deg/s), smoothed by a first-order low-pass with time
+  constant ``smooth_s`` (delay about ``smooth_s``; at 100 Hz it is nearly transparent).
+- ``jerk``: ``|acc[n] - acc[n-k]| / (k / fs)`` in m/s³ with ``k / fs ≈ jerk_span_s``, the
+  same physical span at every rate.
+
+Foot (x forward, y left, z up; positive ``gyr_y`` turns the toes down)
+-----------------------------------------------------------------------
+- **stance** when the angular-rate magnitude stays below ``still_dps`` and the
+  acceleration magnitude within about 1 m/s² of gravity for ``still_s``.
+- **heel-off** (``HEEL_OFF``): in stance, ``g`` rises above its stance baseline by more
+  than ``heel_off_dps`` and ``noise_factor ×`` the stance noise, and keeps rising for
+  ``confirm_s`` (the heel rising turns the foot toes-down), no earlier after IC than
+  ``heel_off_gate_frac ×`` the usual IC to heel-off time. Event time: the first sample
+  above.
+- **toe-off** (``TOE_OFF``): the push-off peak of ``g`` has passed: ``g`` fell below
+  ``toe_off_drop ×`` its running maximum, which is at least the push-off threshold. Event
+  time: the peak. A weak push-off (half the threshold) is still a toe-off once the foot
+  turns toes-up faster than half the swing threshold (a closing step). A foot lifted
+  flat, without any push-off (a closing step, steppage), is a toe-off once it turns
+  toes-up faster than the swing threshold; the event time is then that decision. A heel
+  rise that turns back below its stance baseline (by the heel-off threshold) for
+  ``cancel_s`` before such a peak, or lasts longer than ``max_push_s``, gives ``CANCEL``
+  (a weight shift, not a step).
+- **mid-swing** (``MID_SWING``): the toes-up trough of ``g`` (below the swing threshold) has
+  passed (``g`` rose by ``trough_rise`` of its depth). Event time: the trough.
+- **IC** (``IC``): at least ``min_swing_frac ×`` the median swing time after toe-off,
+  with the toes-up rotation nearly over (``g > ic_gyr_frac ×`` the trough, or
+  ``-still_dps < g < 0``), the first sample whose jerk reaches the impact threshold.
+  Event time: the middle of the jerk span.
+  Once open, this gate stays open (a toe-first landing turns the foot toes-up at once).
+  A heel strike too soft for the threshold is recognised by the forefoot slapping down
+  (``g`` rising above ``slap_frac ×`` the trough depth right after crossing zero). A
+  foot at rest for ``rest_s`` after its swing without an impact ends the swing too (a late
+  IC, flagged: the stride does not count towards arming).
+
+Shank (x forward, y left, z up along the shank)
+------------------------------------------------
+The shank turns forwards (positive ``gyr_y``) over the standing foot and backwards (negative)
+in swing, with its trough at mid-swing. Toe-off is the crossing from the stance rotation into
+the swing rotation, decided when ``g`` passes below ``-shank_toe_off_dps`` after at least
+``0.05 s`` above ``+shank_stance_dps``; the event time is the interpolated zero crossing.
+Mid-swing and IC follow the foot rules. Heel-off is not observable on the shank.
+
+Every threshold that depends on the person (push-off peak, trough depth, impact jerk, swing
+time) adapts to the median of the last ``history`` complete strides, within fixed bounds.
+The work per sample is constant: scalar arithmetic on a handful of state variables and a
+ring buffer of ``k`` accelerations; medians are taken once per stride over at most
+``history`` values. No future sample is used: every decision is made at the sample that
+completes its rule (look-ahead 0); the rules' confirmation times are the latency.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from statistics import median
+
+from footdrop.realtime._phases import (  # noqa: F401  (re-exported)
+    CANCEL,
+    EVENT_NAMES,
+    HEEL_OFF,
+    IC,
+    LOADING,
+    MID_SWING,
+    PHASE_NAMES,
+    PUSH,
+    STANCE,
+    SWING,
+    TOE_OFF,
+    UNKNOWN,
+    SwingRules,
+    check_parameters,
+)
+
+_NAN = float("nan")
+
+
+class GaitPhaseDetector(SwingRules):
+    """Detect heel-off, toe-off, mid-swing and IC from a live IMU stream.
+
+    Parameters
+    ----------
+    fs
+        Nominal sampling rate in Hz (50–2000); sets the filter and jerk spans.
+    placement
+        ``"foot"`` (sensor on the shoe, foot frame) or ``"shank"`` (shank frame).
+    smooth_s
+        Time constant of the low-pass on ``gyr_y``.
+    jerk_span_s
+        Span of the acceleration difference for the jerk.
+    still_dps, still_s
+        The foot is still (stance) when the angular-rate magnitude stays below ``still_dps``
+        and the acceleration magnitude within 8.8–10.8 m/s² for ``still_s``.
+    heel_off_dps, heel_off_max_dps, baseline_s, noise_factor, confirm_s
+        Heel-off: ``gyr_y`` rises above its stance baseline (a low-pass with time constant
+        ``baseline_s``, held while the rate is outside the threshold) by more than the
+        threshold ``noise_factor ×`` the stance noise (mean absolute deviation from the
+        baseline), kept within ``heel_off_dps``–``heel_off_max_dps``, and keeps rising for
+        ``confirm_s``.
+    heel_off_gate_frac
+        Heel-off is not looked for earlier after IC than this fraction of the median IC to
+        heel-off time of recent strides (the loading response wobbles).
+    push_min_dps, push_frac
+        A push-off peak must reach ``max(push_min_dps, push_frac ×`` median peak).
+    toe_off_drop
+        The push-off peak is passed when ``gyr_y`` falls below this fraction of it.
+    swing_min_dps, swing_frac
+        A swing trough must reach ``-max(swing_min_dps, swing_frac ×`` median depth).
+    trough_rise
+        Mid-swing is confirmed when ``gyr_y`` has risen by this fraction of the trough depth.
+    ic_gyr_frac
+        IC is looked for once ``gyr_y`` is back above this fraction of the trough.
+    slap_frac
+        A heel strike too soft for the jerk threshold is still an IC when ``gyr_y`` then
+        rises above this fraction of the trough depth (the forefoot slapping down) within
+        0.1 s of its zero crossing; the event time is the crossing.
+    jerk_min, jerk_frac, jerk_start
+        Impact threshold ``max(jerk_min, jerk_frac ×`` median impact jerk) in m/s³, and its
+        value before any stride is known.
+    min_swing_s, min_swing_frac
+        IC is not accepted earlier than ``max(min_swing_s, min_swing_frac ×`` median swing
+        time) after toe-off (a toe scuff in mid-swing is not a landing).
+    loading_s
+        After IC the largest jerk within this time is the stride's impact (it adapts the
+        impact threshold); stance is not looked for before it has passed.
+    quiet_s
+        A foot that never comes to rest (a fast or unsteady stance) is taken to stand once
+        this long after IC its sagittal rate is below ``still_dps``.
+    rest_s
+        A foot at rest this long after mid-swing has landed without a detectable impact.
+    cancel_s
+        A heel rise is cancelled when the rate stays below its stance baseline this long.
+    max_push_s, max_swing_s
+        A heel rise or a swing longer than this is abandoned.
+    shank_stance_dps, shank_toe_off_dps
+        Shank rules (see the module docstring).
+    history
+        Number of recent complete strides the adaptive thresholds use.
+    """
+
+    def __init__(self, *, fs: float = 100.0, placement: str = "foot",
+                 smooth_s: float = 0.004, jerk_span_s: float = 0.01, still_dps: float = 40.0,
+                 still_s: float = 0.03, heel_off_dps: float = 4.0,
+                 heel_off_max_dps: float = 20.0, baseline_s: float = 0.1,
+                 noise_factor: float = 3.0, confirm_s: float = 0.005,
+                 heel_off_gate_frac: float = 0.5, push_min_dps: float = 60.0,
+                 push_frac: float = 0.35, toe_off_drop: float = 0.75,
+                 swing_min_dps: float = 60.0, swing_frac: float = 0.35,
+                 trough_rise: float = 0.2, ic_gyr_frac: float = 0.3, slap_frac: float = 0.6,
+                 jerk_min: float = 800.0,
+                 jerk_frac: float = 0.35, jerk_start: float = 1500.0,
+                 min_swing_s: float = 0.12, min_swing_frac: float = 0.6,
+                 loading_s: float = 0.08, quiet_s: float = 0.2, rest_s: float = 0.1,
+                 cancel_s: float = 0.08,
+                 max_push_s: float = 1.0, max_swing_s: float = 1.5,
+                 shank_stance_dps: float = 20.0, shank_toe_off_dps: float = 20.0,
+                 history: int = 7) -> None:
+        self.fs = fs
+        self.placement = placement
+        self.smooth_s = smooth_s
+        self.jerk_span_s = jerk_span_s
+        self.still_dps = still_dps
+        self.still_s = still_s
+        self.heel_off_dps = heel_off_dps
+        self.heel_off_max_dps = heel_off_max_dps
+        self.baseline_s = baseline_s
+        self.noise_factor = noise_factor
+        self.confirm_s = confirm_s
+        self.heel_off_gate_frac = heel_off_gate_frac
+        self.push_min_dps = push_min_dps
+        self.push_frac = push_frac
+        self.toe_off_drop = toe_off_drop
+        self.swing_min_dps = swing_min_dps
+        self.swing_frac = swing_frac
+        self.trough_rise = trough_rise
+        self.ic_gyr_frac = ic_gyr_frac
+        self.slap_frac = slap_frac
+        self.jerk_min = jerk_min
+        self.jerk_frac = jerk_frac
+        self.jerk_start = jerk_start
+        self.min_swing_s = min_swing_s
+        self.min_swing_frac = min_swing_frac
+        self.loading_s = loading_s
+        self.quiet_s = quiet_s
+        self.rest_s = rest_s
+        self.cancel_s = cancel_s
+        self.max_push_s = max_push_s
+        self.max_swing_s = max_swing_s
+        self.shank_stance_dps = shank_stance_dps
+        self.shank_toe_off_dps = shank_toe_off_dps
+        self.history = history
+
+    _ready = False
+
+    # ------------------------------------------------------------------------------ setup
+    def _check(self) -> None:
+        check_parameters(self)
+
+    def reset(self) -> GaitPhaseDetector:
+        """Check the parameters and forget everything seen; return ``self``."""
+        self._check()
+        fs = float(self.fs)
+        self._dt = 1.0 / fs
+        self._alpha = 1.0 - math.exp(-self._dt / self.smooth_s) if self.smooth_s > 0 else 1.0
+        k = max(1, round(self.jerk_span_s * fs))
+        self._k, self._jscale, self._jhalf = k, fs / k, 0.5 * k / fs
+        self._ax, self._ay, self._az = [0.0] * k, [0.0] * k, [0.0] * k
+        self._ai = 0
+        self._n = 0
+        self._g = 0.0
+        self._still_need = max(1, round(self.still_s * fs))
+        self._still2 = self.still_dps * self.still_dps
+        self._rest_need = max(1, round(self.rest_s * fs))
+        self._cancel_need = max(1, round(self.cancel_s * fs))
+        self._below_n = 0
+        self._beta = 1.0 - math.exp(-1.0 / (self.baseline_s * fs))
+        self._ref = self._ho_ref = 0.0
+        self._noise = 0.0
+        self._ho_th_now = self.heel_off_dps
+        self._confirm_need = max(1, round(self.confirm_s * fs))
+        self._shank = self.placement == "shank"
+        self._peaks: deque[float] = deque(maxlen=self.history)
+        self._troughs: deque[float] = deque(maxlen=self.history)
+        self._jerks: deque[float] = deque(maxlen=self.history)
+        self._swings: deque[float] = deque(maxlen=self.history)
+        self._ho_delays: deque[float] = deque(maxlen=self.history)
+        self._ho_gate = 0.0
+        self._ho_th = self.heel_off_dps
+        self._po_th = self.push_min_dps
+        self._sw_th = self.swing_min_dps
+        self._jerk_th = max(self.jerk_min, self.jerk_start)
+        self._min_swing = self.min_swing_s
+        self._still_n = self._above_n = 0
+        self._peak = self._trough = 0.0
+        self._peak_t = self._trough_t = self._cross_t = self._ho_cand = _NAN
+        self._ms_done = self._gate = False
+        self._seen = 0
+        self._imp_peak = 0.0
+        self._ic_t = -math.inf
+        self._prev_g = 0.0
+        self.phase_ = UNKNOWN
+        self.heel_off_s_ = self.toe_off_s_ = self.mid_swing_s_ = self.ic_s_ = _NAN
+        self.stride_s_ = self.swing_s_ = self.latency_s_ = _NAN
+        self.stride_ok_ = False
+        self.events_seen_ = 0
+        self._ready = True
+        return self
+
+    @property
+    def phase_name_(self) -> str:
+        return PHASE_NAMES[self.phase_]
+
+    @property
+    def median_swing_s_(self) -> float:
+        """Median swing time of the recent complete strides (NaN before the first)."""
+        return median(self._swings) if self._swings else _NAN
+
+    # --------------------------------------------------------------------------- per sample
+    def update(self, t: float, ax: float, ay: float, az: float, gx: float, gy: float,
+               gz: float) -> int:
+        """Feed one sample (time in s, acc in m/s², gyr in deg/s); return the event flags.
+
+        The sample must be valid (finite); :class:`~footdrop.realtime.SignalGuard` screens
+        samples before they reach the detector.
+        """
+        if not self._ready:
+            self.reset()
+        if self._n == 0:
+            self._g = gy
+            self._ax = [ax] * self._k
+            self._ay = [ay] * self._k
+            self._az = [az] * self._k
+        self._n += 1
+        g = self._g + self._alpha * (gy - self._g)
+        self._g = g
+        i = self._ai
+        dx, dy, dz = ax - self._ax[i], ay - self._ay[i], az - self._az[i]
+        self._ax[i], self._ay[i], self._az[i] = ax, ay, az
+        self._ai = i + 1 if i + 1 < self._k else 0
+        jerk = math.sqrt(dx * dx + dy * dy + dz * dz) * self._jscale
+        if self._shank:
+            ev = self._shank_step(t, g, jerk)
+        else:
+            a2 = ax * ax + ay * ay + az * az
+            if gx * gx + gy * gy + gz * gz < self._still2 and 77.0 < a2 < 117.0:
+                self._still_n += 1
+            else:
+                self._still_n = 0
+            ev = self._foot_step(t, g, jerk)
+        self._prev_g = g
+        return ev
+
+    def _foot_step(self, t: float, g: float, jerk: float) -> int:
+        ph = self.phase_
+        if ph == STANCE:
+            d = g - self._ref
+            th = self._noise * self.noise_factor
+            if th < self._ho_th:
+                th = self._ho_th
+            elif th > self.heel_off_max_dps:
+                th = self.heel_off_max_dps
+            if -th < d < th:  # the baseline and its noise follow the stance, not the heel rise
+                self._ref += self._beta * d
+                self._noise += self._beta * ((d if d > 0 else -d) - self._noise)
+            if d > th and g > self._prev_g and not t - self.ic_s_ < self._ho_gate:
+                self._above_n += 1
+                if self._above_n == 1:
+                    self._ho_cand = t
+                if self._above_n >= self._confirm_need:
+                    self.phase_ = PUSH
+                    self._ho_ref, self._ho_th_now = self._ref, th
+                    self._below_n = 0
+                    self._peak, self._peak_t = g, t
+                    self._seen |= HEEL_OFF
+                    return self._event(HEEL_OFF, t, self._ho_cand)
+            elif d <= th:
+                self._above_n = 0
+            if g < -self._sw_th and not t - self.ic_s_ < self._ho_gate:
+                self._below_n += 1  # the whole foot lifted without a push-off
+                if self._below_n >= self._confirm_need:
+                    return self._to_swing(t, g, t)
+            else:
+                self._below_n = 0
+            return 0
+        if ph == PUSH:
+            if g > self._peak:
+                self._peak, self._peak_t = g, t
+            if self._peak >= self._po_th and g < self.toe_off_drop * self._peak:
+                return self._to_swing(t, g, self._peak_t)
+            if g < -0.5 * self._sw_th and self._peak > 0.5 * self._po_th:
+                return self._to_swing(t, g, self._peak_t)  # a weak push-off, swing begun
+            if g < self._ho_ref - self._ho_th_now and self._peak < self._po_th:
+                self._below_n += 1
+            else:
+                self._below_n = 0
+            if self._below_n >= self._cancel_need or t - self.heel_off_s_ > self.max_push_s:
+                self.phase_ = STANCE
+                self._above_n = 0
+                self._ref = g
+                self._seen &= ~HEEL_OFF
+                return self._event(CANCEL, t, t)
+            return 0
+        if ph == SWING:
+            return self._swing_step(t, g, jerk)
+        if ph == LOADING:
+            if t - self._ic_t <= self.loading_s:
+                if jerk > self._imp_peak:
+                    self._imp_peak = jerk
+            elif self._still_n >= self._still_need or (
+                    t - self._ic_t > self.quiet_s and -self.still_dps < g < self.still_dps):
+                self._enter_stance()  # at rest, or at least no longer pitching
+            return 0
+        if self._still_n >= self._still_need:  # UNKNOWN
+            self._enter_stance()
+        return 0

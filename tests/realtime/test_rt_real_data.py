@@ -1,0 +1,89 @@
+"""The engine on real recordings (skipped without ../shared/data): gaitmap motion-capture
+events and Voisard annotations."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from footdrop import io
+from footdrop.preprocess.alignment import align_to_foot
+from footdrop.realtime import StimulationConfig, replay
+from footdrop.realtime.evaluate import match_bursts, mocap_swings, summarise, voisard_swings
+
+pytestmark = pytest.mark.shared
+
+
+@pytest.fixture(scope="module")
+def gaitmap(gaitmap_example):
+    from footdrop.validation import MocapReference, read_mocap
+
+    ref = MocapReference().extract(read_mocap(gaitmap_example / "mocap_sample.csv"))
+    rec = align_to_foot(io.read(gaitmap_example / "imu_sample.csv", fs=204.8))
+    return ref, rec
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_gaitmap_toe_off_trigger_against_mocap(gaitmap, side):
+    ref, rec = gaitmap
+    eng = replay(rec, side=side, config=StimulationConfig(trigger="toe-off", extension_s=0.05))
+    m = match_bursts(eng.bursts_, mocap_swings(ref, side), trigger="toe-off",
+                     extension_s=0.05, arm_strides=3)
+    s = summarise(m)
+    assert s["eligible"] >= 15
+    assert s["trigger_rate"] >= 0.95
+    assert 0 <= s["latency_median_ms"] <= 30 and s["latency_iqr_ms"] <= 10
+    assert s["off_within_30ms"] == 1.0
+    assert s["unmatched_bursts"] <= 1
+
+
+def test_gaitmap_heel_off_trigger_starts_before_toe_off(gaitmap):
+    ref, rec = gaitmap
+    eng = replay(rec, side="left")
+    m = match_bursts(eng.bursts_, mocap_swings(ref, "left"), trigger="heel-off",
+                     extension_s=0.05, arm_strides=3)
+    e = m[m["eligible"]]
+    assert e["triggered"].mean() >= 0.95
+    lead = e["lead_ms"].dropna()
+    assert 50 < lead.median() < 400  # stimulation begins in late stance, before toe-off
+
+
+@pytest.fixture(scope="module")
+def voisard_trials(voisard):
+    from footdrop.validation.annotations import read_voisard_trial, voisard_events
+
+    out = []
+    for trial in ("1-2", "3-4", "5-1", "7-3", "10-5"):
+        rec = align_to_foot(read_voisard_trial(voisard, trial))
+        out.append((trial, rec, voisard_events(rec)))
+    return out
+
+
+def test_voisard_toe_off_trigger_and_standing(voisard_trials):
+    frames = []
+    standing = 0
+    for _trial, rec, ev in voisard_trials:
+        for side in ("left", "right"):
+            sw = voisard_swings(ev, side)
+            b = replay(rec, side=side, config=StimulationConfig(trigger="toe-off")).bursts_
+            frames.append(match_bursts(b, sw, trigger="toe-off", extension_s=0.05,
+                                       arm_strides=3))
+            first, last = sw["fc_s"].min() - 0.6, sw["ic_s"].max()
+            standing += int(((b["on_s"] < first) | (b["on_s"] > last + 2.0)).sum())
+    import pandas as pd
+
+    s = summarise(pd.concat(frames, ignore_index=True))
+    assert s["trigger_rate"] >= 0.9
+    # the annotated toe-off sits after the push-off peak: latency near 0, never late
+    assert -20 <= s["latency_median_ms"] <= 30
+    assert s["off_within_30ms"] >= 0.6
+    assert standing == 0
+
+
+def test_voisard_heel_off_no_bursts_while_standing(voisard_trials):
+    for _trial, rec, ev in voisard_trials:
+        for side in ("left", "right"):
+            sw = voisard_swings(ev, side)
+            b = replay(rec, side=side).bursts_
+            on = b["on_s"].to_numpy()
+            assert not np.any(on < sw["fc_s"].min() - 0.6)
