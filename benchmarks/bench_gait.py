@@ -43,6 +43,7 @@ import numpy as np
 
 import footdrop
 from footdrop import io
+from footdrop.gait.engine import GaitAnalysis
 from footdrop.preprocess.alignment import align_to_foot
 from footdrop.recording import Recording, Sensor
 
@@ -371,13 +372,23 @@ def _gaitmap_trial_strides() -> dict | None:
         return None
 
 
-def time_engine(rec: Recording, repeats: int) -> tuple[list[float], dict[str, int]]:
-    """Warm engine time on an aligned recording: one warm-up call, then ``repeats``."""
-    strides, _ = footdrop.analyze(rec)
+def time_engine(rec: Recording, repeats: int, *, assess: bool = False
+                ) -> tuple[list[float], dict[str, int]]:
+    """Warm time on an aligned recording: one warm-up call, then ``repeats``.
+
+    The gait engine alone (``GaitAnalysis``: strides, events and every contract metric) is
+    what gaitmap's pipeline does; ``assess=True`` times ``footdrop.analyze``, which adds the
+    foot-drop assessment, asymmetry and fatigability (information)."""
+    def once():
+        if assess:
+            return footdrop.analyze(rec)[0]
+        return GaitAnalysis().analyze(rec).strides_
+
+    strides = once()
     times = []
     for _ in range(repeats):
         t = time.perf_counter()
-        strides, _ = footdrop.analyze(rec)
+        strides = once()
         times.append(time.perf_counter() - t)
     return times, {side: int((strides["side"] == side).sum()) for side in ("left", "right")}
 
@@ -628,6 +639,11 @@ def main() -> None:
                      f"{strides['left']}/{strides['right']} (gaitmap "
                      f"{gm['strides_' + key]['left_sensor']}/"
                      f"{gm['strides_' + key]['right_sensor']})")
+        a_times, _ = time_engine(rec, 3, assess=True)
+        notes.append(f"{minutes} min: `footdrop.analyze` with the foot-drop assessment "
+                     f"{_med(a_times):.3f} s ({_med(a_times) / minutes * 1e3:.2f} ms/min, "
+                     f"{gm[key] / (_med(a_times) / minutes):.0f}× gaitmap's pipeline, which "
+                     "has no assessment)")
         if args.profile and minutes == 60:
             print("\n" + profile_engine(rec) + "\n", flush=True)
         del rec

@@ -80,7 +80,7 @@ def _more_affected(metrics: dict[str, Any], foot_drop: dict[str, dict[str, Any]]
 
 
 def fatigability(strides: pd.DataFrame, side: str, *, decline_pct: float = 15.0,
-                 n_boot: int = 1000, seed: int = 0) -> dict[str, Any]:
+                 n_boot: int = 500, seed: int = 0) -> dict[str, Any]:
     """First against last minute (or fifth of strides) of one side's level walking."""
     rows = _level(strides, side).sort_values("ic_s") if len(strides) else strides
     if len(rows) < 10:

@@ -25,7 +25,7 @@ from scipy.spatial.transform import Rotation
 from footdrop.contract import DEFAULT_OFFSETS, STRIDE_COLUMNS
 from footdrop.errors import ConfigError
 from footdrop.gait._kernels import WINDOW_FIELDS, window_metrics
-from footdrop.gait.stance import detect_stance, stance_windows
+from footdrop.gait.stance import StancePhases, detect_stance, stance_windows
 from footdrop.preprocess._axes import rotate
 from footdrop.recording import FOOT_PLACEMENTS, Recording, Sensor
 
@@ -242,6 +242,7 @@ class GaitAnalysis:
         self.windows_: dict[str, np.ndarray] = {}
         self.geometry_: dict[str, dict[str, Any]] = {}
         self.warnings_: list[str] = []
+        self._phase_cache: dict[tuple[int, int], StancePhases] = {}
         for placement in FOOT_PLACEMENTS:
             side = placement.split("_")[0]
             if placement not in recording:
@@ -276,10 +277,13 @@ class GaitAnalysis:
         gravity in the x-z plane, so that gyr_y is the foot's own sagittal rate however the
         sensor sits on the shoe's side), then the x axis turned back by ``yaw`` (deg,
         outwards positive) about the vertical. None when both are negligible."""
-        ok = np.isfinite(sensor.acc).all(axis=1) & np.isfinite(sensor.gyr).all(axis=1)
-        g = np.sqrt(np.einsum("ij,ij->i", sensor.gyr, sensor.gyr))
+        # the stance vertical from the stillest fifth of (at most ~20 000) samples
+        step = max(1, sensor.acc.shape[0] // 20000)
+        acc, gyr = sensor.acc[::step], sensor.gyr[::step]
+        ok = np.isfinite(acc).all(axis=1) & np.isfinite(gyr).all(axis=1)
+        g = np.sqrt(np.einsum("ij,ij->i", gyr, gyr))
         still = ok & (g < np.percentile(g[ok], 20)) if ok.any() else ok
-        up = (np.mean(sensor.acc[still], axis=0, dtype=np.float64) if still.any()
+        up = (np.mean(acc[still], axis=0, dtype=np.float64) if still.any()
               else np.array([0.0, 0.0, 1.0]))
         up = up / np.linalg.norm(up)
         roll = np.arctan2(up[1], up[2])
@@ -296,9 +300,10 @@ class GaitAnalysis:
     def _analyze_sensor(self, sensor: Sensor, side: str) -> pd.DataFrame:
         geo = self._geometry(side, sensor)
         given = self._given_yaw(side)
-        rows = self._segments(sensor, side, geo, self._turn(side, sensor, given or 0.0))
+        turn = self._turn(side, sensor, given or 0.0)
         if given is None and self.auto_yaw_deg is not None:
-            yaw = self._travel_yaw(side)
+            # a quick look at up to 60 swings spread over the recording gives the yaw
+            yaw = self._travel_yaw(self._probe(sensor, geo, turn), side)
             if yaw is not None:
                 self.warnings_.append(
                     f"{side}: the sensor's x axis points {abs(yaw):.0f}° "
@@ -306,18 +311,39 @@ class GaitAnalysis:
                     f"a typical toe-out of {TYPICAL_TOE_OUT_DEG:.0f}°): turned back before "
                     "the analysis; give --sensor-yaw if the mounting is known")
                 self.geometry_[side]["sensor_yaw_deg"] = round(float(yaw), 1)
-                if not self.copy:  # the samples are already roll-levelled: turn by the yaw
-                    rows = self._segments(sensor, side, geo, self._turn(side, sensor, yaw))
-                else:
-                    rows = self._segments(sensor, side, geo,
-                                          self._rotation(side, sensor, yaw))
-        return self._collect(rows, side)
+                # in place, the samples are roll-levelled already: turn by the yaw alone
+                turn = (self._turn(side, sensor, yaw) if not self.copy
+                        else self._rotation(side, sensor, yaw))
+        return self._collect(self._segments(sensor, side, geo, turn), side)
 
-    def _travel_yaw(self, side: str) -> float | None:
-        """Outward yaw of the sensor from the walking direction of its straight strides,
-        when it exceeds ``auto_yaw_deg``; else None."""
-        win = self.windows_.get(side)
-        if win is None or not len(win):
+    def _probe(self, sensor: Sensor, geo: _Side, turn: np.ndarray | None,
+               n_max: int = 60) -> np.ndarray:
+        """Window results of at most ``n_max`` swings evenly spread over the segments."""
+        parts = []
+        for start, stop in sensor.segments:
+            if stop - start < int(2 * sensor.fs):
+                continue
+            acc = np.ascontiguousarray(sensor.acc[start:stop])
+            gyr = np.ascontiguousarray(sensor.gyr[start:stop])
+            if turn is not None:
+                acc, gyr = rotate(acc, turn), rotate(gyr, turn)
+            phases = detect_stance(acc, gyr, sensor.fs)
+            # a turn about the vertical leaves the stance detection as it is (it rests on
+            # rate and acceleration magnitudes): the full pass reuses it
+            self._phase_cache[(id(sensor), start)] = phases
+            if phases.windows.shape[0] < 2:
+                continue
+            pick = np.unique(np.linspace(0, len(phases.windows) - 1, n_max).astype(int))
+            sub = StancePhases(still=phases.still, swings=phases.swings[pick],
+                               windows=phases.windows[pick], gravity=phases.gravity,
+                               score=phases.score)
+            parts.append(self._windows(acc, gyr, sensor.fs, sub, geo))
+        return np.vstack(parts) if parts else np.empty((0, len(WINDOW_FIELDS)))
+
+    def _travel_yaw(self, win: np.ndarray, side: str) -> float | None:
+        """Outward yaw of the sensor from the walking direction of its straight strides
+        (window results ``win``), when it exceeds ``auto_yaw_deg``; else None."""
+        if not len(win):
             return None
         f = {name: win[:, i] for i, name in enumerate(WINDOW_FIELDS)}
         ok = (f["length"] > 0.3) & (np.abs(f["heading_change"]) < 10.0) & np.isfinite(
@@ -355,7 +381,9 @@ class GaitAnalysis:
                 acc, gyr = rotate(acc, turn), rotate(gyr, turn)
             if stop - start < int(2 * sensor.fs):
                 continue
-            phases = detect_stance(acc, gyr, sensor.fs)
+            phases = self._phase_cache.pop((id(sensor), start), None)
+            if phases is None:
+                phases = detect_stance(acc, gyr, sensor.fs)
             if phases.windows.shape[0] < 2:
                 continue
             win = self._windows(acc, gyr, sensor.fs, phases, geo)
