@@ -46,6 +46,7 @@ from footdrop import io
 from footdrop.gait.engine import GaitAnalysis
 from footdrop.preprocess.alignment import align_to_foot
 from footdrop.recording import Recording, Sensor
+from footdrop.validation import write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "benchmarks" / "_work"
@@ -761,14 +762,7 @@ def write_docs(rows, notes, gm, day) -> None:
         ]
     lines.append(END)
     section = "\n".join(lines) + "\n"
-    text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        tail = rest.split(END, 1)[1]
-        text = head + section.rstrip("\n") + tail
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    DOCS.write_text(text)
+    write_section(DOCS, section.rstrip("\n"), START, END, title="# Benchmarks\n")
 
 
 if __name__ == "__main__":

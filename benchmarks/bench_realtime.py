@@ -25,6 +25,7 @@ import numpy as np
 from footdrop.realtime import StimulationConfig, StreamEngine
 from footdrop.realtime.inputs import ReplaySource
 from footdrop.simulate import simulate
+from footdrop.validation import write_section
 
 REPO = Path(__file__).resolve().parents[1]
 START, END = "<!-- realtime:start -->", "<!-- realtime:end -->"
@@ -124,10 +125,10 @@ def main(argv: list[str] | None = None) -> int:
         sys.path.insert(0, str(Path(__file__).parent))
         import validate_realtime
 
-        validate_realtime.write_section(REPO / "docs" / "benchmarks.md", text)
+        write_section(REPO / "docs" / "benchmarks.md", text, START, END, title="# Benchmarks\n")
         if not args.speed_only:
             acc = validate_realtime.render(validate_realtime.run(args.data))
-            validate_realtime.write_section(REPO / "docs" / "validation.md", acc)
+            write_section(REPO / "docs" / "validation.md", acc, START, END)
             print(acc)
     return 0
 

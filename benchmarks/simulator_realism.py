@@ -34,7 +34,7 @@ from scipy.signal import find_peaks
 import footdrop
 from footdrop.preprocess.alignment import align_to_foot
 from footdrop.simulate import simulate
-from footdrop.validation import MocapReference, read_mocap
+from footdrop.validation import MocapReference, read_mocap, write_section
 from footdrop.validation import _kinematics as kin
 from footdrop.validation.annotations import load_voisard_events, read_voisard_trial
 
@@ -732,16 +732,6 @@ and {_n(v.sim)} simulated strides.
     return text + END
 
 
-def write_section(path: Path, text: str) -> None:
-    """Replace the generated section of ``path`` (append it when the markers are missing)."""
-    old = path.read_text() if path.exists() else "# Gait simulator\n"
-    if START in old and END in old:
-        new = old[: old.index(START)] + text + old[old.index(END) + len(END):]
-    else:
-        new = old.rstrip() + "\n\n" + text + "\n"
-    path.write_text(new)
-
-
 def print_summary(name: str, c: Comparison) -> None:
     s = c.summary()
     keys = sorted({k.rsplit("_", 1)[0] for k in s})
@@ -789,7 +779,7 @@ def main(argv: list[str] | None = None) -> int:
             figure_axes(v, img / "voisard_axes.png", "Voisard trials (instep sensors, 100 Hz) "
                         "vs simulated: IMU axes over the gait cycle, mean ± SD")
             figs["voisard"] = f"{IMG_REL}/voisard_axes.png"
-        write_section(DOC, render(g, v, figs))
+        write_section(DOC, render(g, v, figs), START, END, title="# Gait simulator\n")
         print(f"\nwrote {DOC.relative_to(REPO)} and {len(figs)} figures in "
               f"{img.relative_to(REPO)}")
     print(f"({time.perf_counter() - t:.1f} s)")

@@ -45,6 +45,7 @@ import pandas as pd
 import footdrop
 from footdrop.assess.hip_hiking import HipHikingAssessment
 from footdrop.simulate import simulate
+from footdrop.validation import write_section
 
 REPO = Path(__file__).resolve().parents[1]
 START, END = "<!-- hiphiking:start -->", "<!-- hiphiking:end -->"
@@ -309,15 +310,6 @@ def render(thr: float, train_df: pd.DataFrame | None, sim: pd.DataFrame,
     return "\n".join(lines)
 
 
-def write_section(path: Path, text: str) -> None:
-    old = path.read_text() if path.exists() else "# Validation\n"
-    if START in old and END in old:
-        new = old[: old.index(START)] + text + old[old.index(END) + len(END):]
-    else:
-        new = old.rstrip() + "\n\n" + text + "\n"
-    path.write_text(new)
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
@@ -335,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     print(f"\n({time.perf_counter() - t:.0f} s)")
     if args.write:
-        write_section(REPO / "docs" / "validation.md", text)
+        write_section(REPO / "docs" / "validation.md", text, START, END)
     return 0
 
 

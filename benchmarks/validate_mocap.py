@@ -29,6 +29,7 @@ from footdrop.validation import (
     read_mocap,
     render_markdown,
     score_strides,
+    write_section,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -184,15 +185,6 @@ The same trial in the sensors' own axes, aligned by footdrop, against the aligne
 {END}"""
 
 
-def write_section(path: Path, text: str) -> None:
-    old = path.read_text() if path.exists() else "# Validation\n"
-    if START in old and END in old:
-        new = old[: old.index(START)] + text + old[old.index(END) + len(END):]
-    else:
-        new = old.rstrip() + "\n\n" + text + "\n"
-    path.write_text(new)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
@@ -208,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     print(f"\n({time.perf_counter() - t:.1f} s)")
     if args.write:
-        write_section(REPO / "docs" / "validation.md", text)
+        write_section(REPO / "docs" / "validation.md", text, START, END)
     np.seterr(all="ignore")
     return 0
 

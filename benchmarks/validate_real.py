@@ -25,6 +25,7 @@ import pandas as pd
 
 import footdrop
 from footdrop import io
+from footdrop.validation import write_section as _write_section
 from footdrop.validation.annotations import (
     DEFAULT_TOLERANCE_S,
     MS_EXAMPLE_STRIDES,
@@ -147,17 +148,7 @@ def section(voisard_md: str | None, ms_md: str) -> str:
 
 def write_section(text: str, path: Path = DOC) -> None:
     """Replace the marked section of ``path`` (append it if absent; create the file)."""
-    old = path.read_text() if path.exists() else "# Validation\n"
-    if START in old and END in old and old.index(START) < old.index(END):
-        head, rest = old.split(START, 1)
-        tail = rest.split(END, 1)[1]
-        new = head + text + tail
-    else:
-        new = old.rstrip("\n") + "\n\n" + text + "\n"
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp.write_text(new)
-    tmp.replace(path)
+    _write_section(path, text, START, END)
 
 
 def main(argv: list[str] | None = None) -> int:

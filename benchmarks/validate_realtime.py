@@ -30,6 +30,7 @@ from footdrop.realtime.evaluate import (
     voisard_swings,
 )
 from footdrop.simulate import simulate
+from footdrop.validation import write_section
 
 REPO = Path(__file__).resolve().parents[1]
 START, END = "<!-- realtime:start -->", "<!-- realtime:end -->"
@@ -368,17 +369,6 @@ def render(results: dict) -> str:
     return "\n".join(out)
 
 
-def write_section(path: Path, text: str) -> None:
-    """Replace the marked section of ``path`` (append it when the markers are absent)."""
-    doc = path.read_text() if path.exists() else ""
-    if START in doc and END in doc:
-        a, b = doc.index(START), doc.index(END) + len(END)
-        doc = doc[:a] + text + doc[b:]
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + text + "\n"
-    path.write_text(doc)
-
-
 def run(data: Path, quick: bool = False) -> dict:
     t0 = time.perf_counter()
     results: dict = {}
@@ -411,7 +401,7 @@ def main(argv: list[str] | None = None) -> int:
     text = render(run(args.data, quick=args.quick))
     print(text)
     if args.write:
-        write_section(REPO / "docs" / "validation.md", text)
+        write_section(REPO / "docs" / "validation.md", text, START, END)
     return 0
 
 

@@ -1,4 +1,5 @@
-"""Small synthetic foot signals for tests that must run without ../shared/data."""
+"""Small synthetic foot signals for tests that must run without ../shared/data, and a plain
+strapdown integrator to check simulated signals against their trajectories."""
 
 from __future__ import annotations
 
@@ -64,3 +65,31 @@ def write_perfoot_csv(path, acc, gyr, *, counter=None, sep=",") -> None:
             vals = [str(i), str(int(counter[i]))] + [repr(float(v)) for v in acc[i]]
             vals += [repr(float(v)) for v in gyr[i]]
             fh.write(sep.join(vals) + "\n")
+
+
+def expm(w: np.ndarray) -> np.ndarray:
+    """Rotation matrix of the rotation vector ``w`` (rad), Rodrigues' formula."""
+    th = np.linalg.norm(w)
+    k = np.array([[0, -w[2], w[1]], [w[2], 0, -w[0]], [-w[1], w[0], 0]])
+    if th < 1e-12:
+        return np.eye(3) + k
+    return np.eye(3) + np.sin(th) / th * k + (1 - np.cos(th)) / th**2 * k @ k
+
+
+def strapdown(acc: np.ndarray, gyr: np.ndarray, fs: float, R: np.ndarray, p: np.ndarray,
+              v: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Plain strapdown integration (trapezoid) from a known pose and velocity (zero when
+    not given): orientations and positions per sample."""
+    dt, w = 1.0 / fs, np.deg2rad(gyr)
+    v = np.zeros(3) if v is None else v
+    a_prev = R @ acc[0] - [0, 0, G]
+    rs, ps = [R], [p]
+    for i in range(len(acc) - 1):
+        R = R @ expm(0.5 * (w[i] + w[i + 1]) * dt)
+        a = R @ acc[i + 1] - [0, 0, G]
+        v_new = v + 0.5 * (a_prev + a) * dt
+        p = p + 0.5 * (v + v_new) * dt
+        v, a_prev = v_new, a
+        rs.append(R)
+        ps.append(p)
+    return np.array(rs), np.array(ps)

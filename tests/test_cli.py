@@ -1,26 +1,14 @@
 """The command line: main job on the example, and clean errors on bad input."""
 
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from footdrop.cli import main
+from cli_run import run_cli as run
 
 from synthetic import walking_foot, write_perfoot_csv
-
-
-def run(monkeypatch, capsys, *args):
-    monkeypatch.setattr(sys, "argv", ["footdrop", *map(str, args)])
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_info_example_json(monkeypatch, capsys):

@@ -1,16 +1,15 @@
 """`footdrop compare`: between-session changes with bootstrap CIs, MCIDs and directions."""
 
 import json
-import sys
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import footdrop
+from cli_run import run_cli as _run
 from footdrop.assess import SessionComparison, compare_sessions
 from footdrop.assess.compare import METRICS
-from footdrop.cli import main
 from footdrop.errors import ReadError
 from footdrop.gait.analyze import write_outputs
 from footdrop.simulate import simulate
@@ -178,17 +177,6 @@ def test_missing_file_or_columns_is_a_read_error(tmp_path, sessions):
     text.to_csv(broken / "strides.csv", index=False)
     with pytest.raises(ReadError, match="gait_speed_mps has non-numeric values"):
         compare_sessions(broken, sessions["b"][1])
-
-
-def _run(monkeypatch, capsys, *args):
-    monkeypatch.setattr(sys, "argv", ["footdrop", *map(str, args)])
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_cli_end_to_end(tmp_path, monkeypatch, capsys, sessions):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-import sys
 import threading
 import time
 
@@ -12,20 +11,9 @@ import pandas as pd
 import pytest
 from rt_helpers import rows, walk
 
-from footdrop.cli import main
+from cli_run import run_cli as run
 from footdrop.realtime import encode_sample
 from footdrop.simulate import write_simulation
-
-
-def run(monkeypatch, capsys, *args):
-    monkeypatch.setattr(sys, "argv", ["footdrop", *map(str, args)])
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 @pytest.fixture(scope="module")

@@ -18,32 +18,9 @@ import footdrop
 from footdrop.io import read
 from footdrop.simulate import simulate, write_simulation
 
-G = 9.80665
+from synthetic import G, strapdown
+
 BODY = ("lower_back", "left_shank", "right_shank")
-
-
-def _expm(w):
-    th = np.linalg.norm(w)
-    k = np.array([[0, -w[2], w[1]], [w[2], 0, -w[0]], [-w[1], w[0], 0]])
-    if th < 1e-12:
-        return np.eye(3) + k
-    return np.eye(3) + np.sin(th) / th * k + (1 - np.cos(th)) / th**2 * k @ k
-
-
-def _strapdown(acc, gyr, fs, R, p, v):
-    """Plain strapdown integration (trapezoid) from a known pose and velocity."""
-    dt, w = 1.0 / fs, np.deg2rad(gyr)
-    a_prev = R @ acc[0] - [0, 0, G]
-    rs, ps = [R], [p]
-    for i in range(len(acc) - 1):
-        R = R @ _expm(0.5 * (w[i] + w[i + 1]) * dt)
-        a = R @ acc[i + 1] - [0, 0, G]
-        v_new = v + 0.5 * (a_prev + a) * dt
-        p = p + 0.5 * (v + v_new) * dt
-        v, a_prev = v_new, a
-        rs.append(R)
-        ps.append(p)
-    return np.array(rs), np.array(ps)
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +44,7 @@ def test_signals_integrate_back_to_the_trajectory(walk, placement, tol_m):
         i0, i1 = int(round(row.ms_s * fs)), int(round((row.next_ic_s + 0.05) * fs))
         p = kin["sensor"]
         v0 = (p[i0 + 1] - p[i0 - 1]) * fs / 2
-        rs, ps = _strapdown(acc[i0:i1 + 1], gyr[i0:i1 + 1], fs, kin["R"][i0], p[i0], v0)
+        rs, ps = strapdown(acc[i0:i1 + 1], gyr[i0:i1 + 1], fs, kin["R"][i0], p[i0], v0)
         err = np.linalg.norm(ps - p[i0:i1 + 1], axis=1).max()
         assert err < tol_m, f"{placement}: strapdown position off by {err * 1000:.1f} mm"
         dR = np.einsum("nji,njk->nik", rs, kin["R"][i0:i1 + 1])

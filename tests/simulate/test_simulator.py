@@ -21,7 +21,8 @@ from footdrop.io import read
 from footdrop.simulate import simulate, write_simulation
 from footdrop.simulate.truth import floor_clearance
 
-G = 9.80665
+from synthetic import G, strapdown
+
 CONTRACT_COLUMNS = [
     "side", "stride_id", "ic_s", "fc_s", "next_ic_s", "stride_time_s", "stance_time_s",
     "swing_time_s", "stride_length_m", "gait_speed_mps", "foot_strike_angle_deg",
@@ -104,30 +105,6 @@ def test_rest_segments_make_no_strides_and_scuffs_touch():
 
 
 # ------------------------------------------------------------------ physics of the signals
-def _expm(w):
-    th = np.linalg.norm(w)
-    k = np.array([[0, -w[2], w[1]], [w[2], 0, -w[0]], [-w[1], w[0], 0]])
-    if th < 1e-12:
-        return np.eye(3) + k
-    return np.eye(3) + np.sin(th) / th * k + (1 - np.cos(th)) / th**2 * k @ k
-
-
-def _strapdown(acc, gyr, fs, R, p):
-    """Plain strapdown integration (trapezoid), zero initial velocity."""
-    dt, w, v = 1.0 / fs, np.deg2rad(gyr), np.zeros(3)
-    a_prev = R @ acc[0] - [0, 0, G]
-    rs, ps = [R], [p]
-    for i in range(len(acc) - 1):
-        R = R @ _expm(0.5 * (w[i] + w[i + 1]) * dt)
-        a = R @ acc[i + 1] - [0, 0, G]
-        v_new = v + 0.5 * (a_prev + a) * dt
-        p = p + 0.5 * (v + v_new) * dt
-        v, a_prev = v_new, a
-        rs.append(R)
-        ps.append(p)
-    return np.array(rs), np.array(ps)
-
-
 @pytest.mark.parametrize("fs,mounting,tol_m,tol_deg", [
     (100.0, "identity", 0.01, 2.0),  # the test's trapezoid integrator limits this one
     (200.0, "random", 0.003, 1.0),
@@ -142,7 +119,7 @@ def test_signals_integrate_back_to_the_trajectory(fs, mounting, tol_m, tol_deg):
         truth = res.truth[res.truth.side == side]
         for _, row in truth.iterrows():  # each stride, mid-stance to just after the next IC
             i0, i1 = int(round(row.ms_s * fs)), int(round((row.next_ic_s + 0.05) * fs))
-            rs, ps = _strapdown(acc[i0:i1 + 1], gyr[i0:i1 + 1], fs, kin["R"][i0],
+            rs, ps = strapdown(acc[i0:i1 + 1], gyr[i0:i1 + 1], fs, kin["R"][i0],
                                 kin["sensor"][i0])
             err = np.linalg.norm(ps - kin["sensor"][i0:i1 + 1], axis=1).max()
             assert err < tol_m, f"{side}: strapdown position off by {err * 1000:.1f} mm"

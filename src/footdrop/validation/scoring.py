@@ -18,6 +18,7 @@ error, SD the sample standard deviation (ddof = 1), n the number of pairs with b
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -178,3 +179,21 @@ def render_markdown(score: dict) -> str:
                  f"{d['n_reference']}, turning reference strides excluded "
                  f"{d['n_reference_turning']}. Errors are estimate − reference.")
     return "\n".join(lines)
+
+
+def write_section(path: str | Path, text: str, start: str, end: str,
+                  title: str = "# Validation\n") -> None:
+    """Put ``text`` (which begins with ``start`` and ends with ``end``) in place of the marked
+    section of a markdown file, or append it when the markers are absent; a missing file is
+    created with ``title``. Other sections are kept; the file is replaced atomically."""
+    path = Path(path)
+    old = path.read_text() if path.exists() else title
+    if start in old and end in old and old.index(start) < old.index(end):
+        head, rest = old.split(start, 1)
+        new = head + text + rest.split(end, 1)[1]
+    else:
+        new = old.rstrip("\n") + "\n\n" + text + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(new)
+    tmp.replace(path)
