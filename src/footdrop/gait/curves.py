@@ -26,20 +26,13 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
-from footdrop.contract import DEFAULT_OFFSETS
-from footdrop.gait._kernels import DEG, qexp, qmul, qrot, strapdown_window
+from footdrop.gait._kernels import DEG, _pitch, qexp, qmul, qrot, strapdown_window
 from footdrop.gait.stance import detect_stance
 from footdrop.preprocess._axes import rotate
 from footdrop.recording import Recording
 
 #: Points per normalised curve (every 2 % of the cycle or of swing).
 CURVE_POINTS = 51
-
-
-@njit(cache=True, inline="always")
-def _pitch(w, x, y, z):
-    xz = 2.0 * (x * z - w * y)
-    return np.arcsin(min(1.0, max(-1.0, xz))) / DEG
 
 
 @njit(cache=True, inline="always")
@@ -143,15 +136,6 @@ def _events(strides: pd.DataFrame, phases: Any, t0: float, fs: float, offset: in
     return out
 
 
-def _toe_vector(engine: Any, side: str) -> np.ndarray:
-    given = getattr(engine, f"{side}_toe_offset", None) or getattr(engine, "toe_offset", None)
-    if given is None:
-        mount = engine.geometry_.get(side, {}).get("mounting", "lateral")
-        given = DEFAULT_OFFSETS[mount]["toe"]
-    mirror = np.array([1.0, 1.0 if side == "left" else -1.0, 1.0])  # lateral → ±y
-    return np.asarray(given, float) * mirror
-
-
 def stride_curves(recording: Recording, engine: Any,
                   n_points: int = CURVE_POINTS) -> dict[str, np.ndarray]:
     """Normalised pitch and toe-height curves of every stride of a finished analysis.
@@ -162,8 +146,6 @@ def stride_curves(recording: Recording, engine: Any,
     (n × ``n_points``, IC to next IC), ``toe_height_m`` (n × ``n_points``, FC to next IC),
     ``cycle_pct`` and ``swing_pct`` (the normalised time axes, 0-100).
     """
-    from footdrop.gait.engine import GaitAnalysis
-
     strides = engine.strides_
     pitch = np.full((len(strides), n_points), np.nan)
     toe_h = np.full((len(strides), n_points), np.nan)
@@ -173,11 +155,12 @@ def stride_curves(recording: Recording, engine: Any,
         if placement not in recording or not mask.any():
             continue
         sensor = recording[placement]
-        yaw = engine.geometry_.get(side, {}).get("sensor_yaw_deg")
-        # the engine turns the data (mounting roll levelled, sensor yaw) before anything
-        # else; the same rotation, None when negligible
-        turn = GaitAnalysis._rotation(side, sensor, float(yaw or 0.0))
-        toe = _toe_vector(engine, side)
+        geometry = engine.geometry_[side]
+        # the engine's frame (mounting roll levelled, sensor yaw): the rotation it still
+        # applies to these samples, None when negligible or done in place
+        rot = geometry.get("frame_rotation")
+        turn = None if rot is None else np.asarray(rot, dtype=float)
+        toe = np.asarray(geometry["toe_vector_m"], dtype=float)
         rows = np.flatnonzero(mask)
         for start, stop in sensor.segments:
             if stop - start < int(2 * sensor.fs):

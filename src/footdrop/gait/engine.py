@@ -159,8 +159,10 @@ class GaitAnalysis:
         Per side, the raw mid-stance-to-mid-stance window results.
     geometry_ : dict
         Per side: the mounting found, whether the toe and heel offsets were given or
-        defaults, and whether clearances are trusted (offsets given, or the validated
-        lateral defaults).
+        defaults, whether clearances are trusted (offsets given, or the validated lateral
+        defaults), the toe vector used, the sensor yaw, and ``frame_rotation``: the rotation
+        still to apply to the sensor's samples to reach the engine's frame (None when
+        negligible or already applied in place with ``copy=False``).
     warnings_ : list of str
     """
 
@@ -233,7 +235,9 @@ class GaitAnalysis:
         record["clearance_trusted"] = record["toe_offset"] == "given" or mount == "lateral"
         self.geometry_[side] = record
         mirror = np.array([1.0, 1.0 if side == "left" else -1.0, 1.0])  # lateral → ±y
-        return _Side(toe=vectors["toe"] * mirror, heel=vectors["heel"] * mirror)
+        geo = _Side(toe=vectors["toe"] * mirror, heel=vectors["heel"] * mirror)
+        record["toe_vector_m"] = [float(v) for v in geo.toe]  # in the engine's (y-left) axes
+        return geo
 
     # ------------------------------------------------------------------ action
     def analyze(self, recording: Recording) -> GaitAnalysis:
@@ -314,6 +318,9 @@ class GaitAnalysis:
                 # in place, the samples are roll-levelled already: turn by the yaw alone
                 turn = (self._turn(side, sensor, yaw) if not self.copy
                         else self._rotation(side, sensor, yaw))
+        # what a later pass over the same samples must still apply (None: nothing, or
+        # already done in place)
+        self.geometry_[side]["frame_rotation"] = None if turn is None else turn.tolist()
         return self._collect(self._segments(sensor, side, geo, turn), side)
 
     def _probe(self, sensor: Sensor, geo: _Side, turn: np.ndarray | None,
