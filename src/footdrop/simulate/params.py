@@ -28,11 +28,19 @@ HIP_HIKING_DEFAULT = 0.75
 def severity_value(x: Any) -> float:
     """Severity in [0, 1] from a preset name or a number."""
     if isinstance(x, str):
-        if x not in SEVERITY_PRESETS:
+        name = x.strip().lower()
+        if name in SEVERITY_PRESETS:
+            return SEVERITY_PRESETS[name]
+        try:  # a number given as text, as the command line passes it
+            x = float(name)
+        except ValueError:
             raise ConfigError(f"unknown foot-drop severity {x!r}",
-                              fix=f"use one of {', '.join(SEVERITY_PRESETS)} or a number 0-1")
-        return SEVERITY_PRESETS[x]
+                              fix=f"use one of {', '.join(SEVERITY_PRESETS)} or a number 0-1"
+                              ) from None
     v = float(x)
+    if not np.isfinite(v):
+        raise ConfigError(f"foot-drop severity {x!r} is not a number",
+                          fix="give 0 (none) to 1 (severe), or a preset name")
     if not 0.0 <= v <= 1.0:
         raise ConfigError(f"foot-drop severity {v} is outside [0, 1]",
                           fix="give 0 (none) to 1 (severe), or a preset name")
