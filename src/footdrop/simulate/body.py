@@ -146,10 +146,19 @@ def simulate_body(model: BodyModel, t: np.ndarray, feet: dict[str, dict[str, np.
     deg = {n: np.rad2deg(pel[n]) for n in ("obliquity", "tilt", "rotation", "heading")}
     fine = {"pelvis": {"t": t, "height": pel["height"], "lateral": pel["lateral"], **deg}}
 
-    def emit(placement: str, R: np.ndarray, pos: np.ndarray, extra: dict) -> None:
+    def emit(placement: str, R: np.ndarray, pos: np.ndarray, extra: dict,
+             jumps: list | None = None) -> None:
         omega = sens.angular_rate(R, dt)
-        acc, gyr = sens.imu_signals(R, omega, pos, dt, mounts[placement])
-        acc = sens.decimate(acc, k, fs, causal)
+        transient = None
+        if jumps is not None:  # the impacts' velocity jumps go with the transient
+            ring = sens.ringing(t, jumps, ring_hz, ring_zeta)
+            steps = sens.velocity_jumps(t, jumps)
+            transient = sens.transient_force(R, ring + steps, dt, mounts[placement])
+            pos_smooth, pos = pos - steps, pos + ring
+        else:
+            pos_smooth = pos
+        acc, gyr = sens.imu_signals(R, omega, pos_smooth, dt, mounts[placement])
+        acc = sens.band_limit(acc, transient, k, fs, causal)
         gyr = sens.decimate(gyr, k, fs, causal)
         kin[placement] = {"t": t[::k], "sensor": pos[::k], "R": R[::k],
                           "omega_dps": np.rad2deg(omega[::k]), "mount": mounts[placement],
@@ -168,11 +177,11 @@ def simulate_body(model: BodyModel, t: np.ndarray, feet: dict[str, dict[str, np.
         for side in SIDES:
             ankle = feet[side]["ankle"]
             knee, flex, R, pos, angle = model.shank(side, ankle, pel)
-            pos = pos + sens.ringing(t, model.shank_impacts(side), ring_hz, ring_zeta)
             extra = {"knee_flexion": np.rad2deg(flex), "shank_angle": np.rad2deg(angle)}
             fine[f"{side}_shank"] = {"t": t, **extra}
             emit(f"{side}_shank", R, pos,
-                 {"ankle": ankle, "knee": knee, "hip": pel[f"hip_{side}"], **extra})
+                 {"ankle": ankle, "knee": knee, "hip": pel[f"hip_{side}"], **extra},
+                 model.shank_impacts(side))
     return raw, kin, body_truth(truth, fine, model.models), notes
 
 

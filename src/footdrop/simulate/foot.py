@@ -6,40 +6,62 @@ the foot then turns about the sole point that stays on the floor: about the heel
 are up (heel rocker after a heel strike, toes raised while sitting or rocking), about the toe
 while the heel is up (push-off, the toe rocker after a toe-first landing, heel raised). Right
 after a landing the pivot may slide a few millimetres on the floor before it stops. In a
-swing, the heel's horizontal path, the height of the lowest sole point (see
-:func:`geometry.toe_weight`) and the three angles are C2 quintic keyframe curves that match
-the contact before them at final contact (FC) exactly, position, velocity and acceleration.
+swing, the heel's horizontal path, the height of the ankle (a point above the sole, see
+:data:`ANKLE`; the heel's height follows from it and the pitch) and the three angles are C2
+quintic keyframe curves that match the contact before them at final contact (FC) exactly, in
+position and velocity, and in acceleration where the floor lets go (FC: the pitch
+acceleration changes there, the ankle's does not).
 
-Initial contact (IC) is an impact: the pivot point arrives with a downward (and forward)
-velocity that the floor stops, and the pitch rate changes; velocity and angular rate jump
-there, as in a rigid-body impact. Everything else is smooth.
+Initial contact (IC) is an impact of the landing point only: it arrives with a downward (and
+forward) velocity that the floor stops, so its velocity jumps there. The foot's rotation does
+not jump: the pitch, roll and yaw rates are continuous through IC (the pitch rate then rises
+within ``Landing.rise_s`` as the foot tips onto the floor; the landing inversion turns into
+eversion). Everything else is smooth. In walking stance the foot moves a little: a
+band-limited roll and yaw of a few tenths of a degree (soft tissue, shoe, sway), which moves
+no sole point.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from footdrop.simulate.geometry import Keys, body_rates, bump, rotation, sole_dir
+from footdrop.simulate.geometry import Keys, body_rates, bump, rate_bump, rotation, sole_dir
 from footdrop.simulate.timeline import Contact, FootPlan, Landing, Swing
 
 #: The point the foot turns about right after toe-off (the ankle): (fraction of the sole
 #: length in front of the heel, height above the sole in m).
 ANKLE = (0.25, 0.08)
+#: Size of the stance motion's yaw (turning in) relative to its roll (eversion).
+SWAY_YAW = 0.5
+#: After its minimum (MTC) the toe is at least this much higher by ``SwingShape.s_down``, m.
+TOE_RISE_M = 0.01
 
 
-def _contact_keys(c: Contact, yaw: float, ck: dict[str, Keys]) -> None:
+def _contact_keys(c: Contact, yaw: float, sign: float, ck: dict[str, Keys]) -> None:
+    """Keys of one contact; ``sign`` is +1 for the left foot, -1 for the right."""
     ld, to = c.landing, c.takeoff
     d = np.array([np.cos(yaw), np.sin(yaw)])
+    still = c.t0  # from here on the foot is flat, turned and rolled back onto its footprint
     if ld is not None:
-        ck["pitch"].add(c.t0, ld.pitch, ld.rate_post, 0.0)
-        ck["pitch"].add(c.t0 + ld.rocker_s, 0.0, 0.0, 0.0)
-        ck["roll"].add(c.t0, ld.roll, ld.roll_rate_post, 0.0)
-        ck["roll"].add(c.t0 + ld.settle_s, 0.0, 0.0, 0.0)
-        ck["yaw"].add(c.t0, yaw + ld.yaw, ld.yaw_rate_post, 0.0)
-        ck["yaw"].add(c.t0 + max(min(ld.rocker_s, ld.settle_s), 1e-3), yaw, 0.0, 0.0)
+        if ld.rocker_s > 0:
+            ck["pitch"].add(c.t0, ld.pitch, ld.rate_pre, 0.0)
+            if ld.rise_s > 0:
+                p_r = ld.pitch + 0.5 * ld.rise_s * (ld.rate_pre + ld.rate_post)
+                ck["pitch"].add(c.t0 + ld.rise_s, p_r, ld.rate_post, 0.0)
+            ck["pitch"].add(c.t0 + ld.rocker_s, 0.0, 0.0, 0.0)
+        else:
+            ck["pitch"].add(c.t0, 0.0, 0.0, 0.0)
+        ck["roll"].add(c.t0, ld.roll, ld.roll_rate, ld.roll_acc)
+        if ld.roll or ld.roll_rate or ld.roll_acc:
+            ck["roll"].add(c.t0 + ld.settle_s, 0.0, 0.0, 0.0)
+        ck["yaw"].add(c.t0, yaw + ld.yaw, ld.yaw_rate, ld.yaw_acc)
+        if ld.yaw or ld.yaw_rate:
+            ck["yaw"].add(c.t0 + ld.yaw_s, yaw, 0.0, 0.0)
         for key, comp in (("ox", 0), ("oy", 1)):
-            ck[key].add(c.t0, -ld.slide_m * d[comp], ld.v_post_h * d[comp], 0.0)
+            ck[key].add(c.t0, -ld.slide_m * d[comp], ld.v_post_h * d[comp],
+                        ld.a_post_h * d[comp])
             ck[key].add(c.t0 + ld.slide_s, 0.0, 0.0, 0.0)
+        still = c.t0 + max(ld.rocker_s, ld.settle_s, ld.slide_s)
     else:
         for key, v in (("pitch", 0.0), ("roll", 0.0), ("yaw", yaw), ("ox", 0.0), ("oy", 0.0)):
             ck[key].add(c.t0, v, 0.0, 0.0)
@@ -47,9 +69,14 @@ def _contact_keys(c: Contact, yaw: float, ck: dict[str, Keys]) -> None:
         ck["pitch"].add(t, p, 0.0, 0.0)
     if to is not None:
         t_ho = c.t1 - to.push_s
+        if ld is not None and c.kind == "walk" and c.sway_seed is not None and c.sway_sd > 0:
+            _sway_keys(c, still + 0.02, t_ho - 0.02, yaw, sign, ck)
         for key, v in (("pitch", 0.0), ("roll", 0.0), ("yaw", yaw)):
             ck[key].add(t_ho, v, 0.0, 0.0)
-        ck["pitch"].add(c.t1, to.pitch, to.rate, 0.0)
+        if to.plateau_s > 0:  # the pitch rate reaches a plateau before FC
+            p_pl = 0.5 * to.plateau_rate * (to.push_s - to.plateau_s)
+            ck["pitch"].add(c.t1 - to.plateau_s, p_pl, to.plateau_rate, 0.0)
+        ck["pitch"].add(c.t1, to.pitch, to.rate, to.alpha_pre)
         ck["roll"].add(c.t1, to.roll, to.roll_rate, 0.0)
         ck["yaw"].add(c.t1, yaw + to.yaw, to.yaw_rate, 0.0)
     else:
@@ -57,6 +84,25 @@ def _contact_keys(c: Contact, yaw: float, ck: dict[str, Keys]) -> None:
             ck[key].add(c.t1, v, 0.0, 0.0)
     for key in ("ox", "oy"):
         ck[key].add(c.t1, 0.0, 0.0, 0.0)
+
+
+def _sway_keys(c: Contact, a: float, b: float, yaw: float, sign: float,
+               ck: dict[str, Keys]) -> None:
+    """The foot's slow motion while it is flat in walking stance: it everts (pronates) and
+    turns in a little and back, a smooth hump in roll and yaw from rest at ``a`` to rest at
+    ``b``, largest (and momentarily still) at mid-stance, where the truth takes the foot flat
+    and a zero-velocity update finds it still. The roll is ``c.sway_sd`` times a random
+    factor, the yaw :data:`SWAY_YAW` of that. Roll turns the foot about its sole line and yaw
+    about the heel, which stays on its footprint, so no sole point moves but the toe, by
+    about a millimetre along the floor."""
+    ms = 0.5 * (c.t0 + c.landing.rocker_s + c.t1 - c.takeoff.push_s)  # as truth.mid_stance
+    if not a + 0.05 < ms < b - 0.05:
+        return
+    size = c.sway_sd * np.random.default_rng(c.sway_seed).uniform(0.6, 1.4)
+    for key, base, amp in (("roll", 0.0, sign * size), ("yaw", yaw, -sign * SWAY_YAW * size)):
+        ck[key].add(a, base, 0.0, 0.0)
+        ck[key].add(ms, base + amp, 0.0, None)
+        ck[key].add(b, base, 0.0, 0.0)
 
 
 def _shift(z, angles, du: float, dv: float):
@@ -95,13 +141,16 @@ class FootModel:
 
     def _build(self) -> None:
         ck = {k: Keys() for k in ("pitch", "yaw", "roll", "ox", "oy")}
-        sk = {k: Keys() for k in ("pitch", "yaw", "roll", "hx", "hy", "hz")}
+        sk = {k: Keys() for k in ("pitch", "yaw", "roll", "hx", "hy", "hz", "az")}
         for c in self.plan.contacts:
-            _contact_keys(c, self.fp_yaw[c.fp], ck)
+            _contact_keys(c, self.fp_yaw[c.fp], 1.0 if self.plan.side == "left" else -1.0, ck)
         self.c_keys = {k: v.build() for k, v in ck.items()}
         self.s_keys = {}
         n = len(self.plan.swings)
         self.lat_dir, self.lift, self.lateral = np.zeros((n, 2)), np.zeros(n), np.zeros(n)
+        #: per swing: the ankle point (along the sole, up) whose height is keyed, or NaN
+        #: where the heel's height is keyed instead (stairs)
+        self.ankle_uv = np.full((n, 2), np.nan)
         if not n:
             return
         for k, sw in enumerate(self.plan.swings):
@@ -117,7 +166,7 @@ class FootModel:
         self.s_keys["pitch"] = sk.pop("pitch").build()
         for k, sw in enumerate(self.plan.swings):
             self._swing_keys(k, sw, sk)
-        self.s_keys.update({k: v.build() for k, v in sk.items()})
+        self.s_keys.update({k: v.build() for k, v in sk.items() if v.t})
 
     def _swing_keys(self, k: int, sw: Swing, sk: dict[str, Keys]) -> None:
         L, pitch = self.L, self.s_keys["pitch"]
@@ -126,34 +175,42 @@ class FootModel:
         y0, y1 = self.fp_yaw[sw.fp0], self.fp_yaw[sw.fp1]
         floor0, floor1 = self.fp_heel[sw.fp0, 2], self.fp_heel[sw.fp1, 2]
         at = lambda s: sw.t0 + s * T  # noqa: E731
-        # --- yaw and roll
+        # --- yaw: from the push-off's toe-in the foot turns out through the swing to the
+        # landing's offset, which it reaches with a small rate (no reversal before IC)
         sk["yaw"].add(sw.t0, y0 + to.yaw, to.yaw_rate, 0.0)
-        sk["yaw"].add(at(0.6), 0.4 * y0 + 0.6 * y1 + shape.yaw_bump)
-        sk["yaw"].add(sw.t1, y1 + ld.yaw, ld.yaw_rate_pre, 0.0)
+        sk["yaw"].add(at(0.55), 0.5 * (y0 + y1) + to.yaw + 0.75 * (ld.yaw - to.yaw))
+        sk["yaw"].add(sw.t1, y1 + ld.yaw, ld.yaw_rate, ld.yaw_acc)
+        # --- roll: eversion after push-off, held, then the late-swing inversion (a sin²
+        # rate bump) that reaches the landing's roll with its rate and acceleration
+        t_a = sw.t1 - shape.invert_s
         sk["roll"].add(sw.t0, to.roll, to.roll_rate, 0.0)
-        sk["roll"].add(at(0.3), shape.roll_bump, 0.0)
-        sk["roll"].add(at(0.8), shape.roll_late, 0.0)
-        sk["roll"].add(sw.t1, ld.roll, ld.roll_rate_pre, 0.0)
+        if t_a > at(0.3) + 1e-3:
+            sk["roll"].add(at(0.3), shape.roll_bump, 0.0, 0.0)
+        width = shape.invert_s + shape.invert_end_s
+        tk = np.linspace(t_a, sw.t1, 7)[:-1]
+        ang, rate, acc = rate_bump(tk, t_a, width, shape.invert_rate)
+        sk["roll"].extend(tk, shape.roll_bump + ang, rate, acc)
+        sk["roll"].add(sw.t1, ld.roll, ld.roll_rate, ld.roll_acc)
         # --- heel at FC: rotation about the toe of footprint fp0. When the toe lets go, the
-        # pitch acceleration jumps to to.alpha while the ankle's acceleration stays continuous
-        e, de, dde = sole_dir(to.pitch, y0 + to.yaw, to.rate, to.yaw_rate)
+        # pitch acceleration changes (alpha_pre → alpha) while the ankle's stays continuous
+        e, de, dde_c = sole_dir(to.pitch, y0 + to.yaw, to.rate, to.yaw_rate, to.alpha_pre)
         h0 = self.fp_toe[sw.fp0] - L * e
-        v0, dde_fc = -L * de, dde
+        v0 = -L * de
         e_p = sole_dir(to.pitch + np.pi / 2, y0 + to.yaw)[0]  # up, perpendicular to the sole
         ua, va = ANKLE[0] * L, ANKLE[1]
         # with the heel very high the foot turns about a lower point, so the toe still rises
         c = (L - ua) * np.cos(to.pitch) + va * np.sin(to.pitch)
         if c < 0.03 and np.sin(to.pitch) < 0:
             va = float(np.clip((0.03 - (L - ua) * np.cos(to.pitch)) / np.sin(to.pitch), 0, va))
-        a0 = -L * dde + to.alpha * (-ua * e_p + va * e)
+        a0 = -L * dde_c - (to.alpha - to.alpha_pre) * (ua * e_p - va * e)
         # --- heel just before IC: the landing point arriving at its footprint
         w = ld.pivot_w
         d1 = np.array([np.cos(y1), np.sin(y1), 0.0])
         p1 = self._pivot_at(sw.fp1, w) - ld.slide_m * d1
-        e, de, dde = sole_dir(ld.pitch, y1 + ld.yaw, ld.rate_pre, ld.yaw_rate_pre)
+        e, de, dde = sole_dir(ld.pitch, y1 + ld.yaw, ld.rate_pre, ld.yaw_rate)
         h1 = p1 - w * L * e
         v1 = ld.v_pre_h * d1 + np.array([0, 0, ld.v_pre_z]) - w * L * de
-        a1 = ld.a_pre_h * d1 - w * L * dde
+        a1 = ld.a_pre_h * d1 + np.array([0, 0, ld.a_pre_z]) - w * L * dde
         # --- bumps: lateral swing-out and steppage lift
         dxy = (h1 - h0)[:2]
         dist = np.hypot(*dxy)
@@ -166,65 +223,94 @@ class FootModel:
             return
         for key, j in (("hx", 0), ("hy", 1)):
             sk[key].add(sw.t0, h0[j], v0[j], a0[j])
+        tau = ld.brake_s
+        if w == 0 and ld.a_brake_h < 0 and tau < 0.35 * T:
+            # the heel brakes hardest tau before IC (acceleration linear from there to IC)
+            a_k, a_1 = ld.a_brake_h, ld.a_pre_h
+            v_k = ld.v_pre_h - tau * (a_k + a_1) / 2
+            x_k = -(v_k * tau + tau**2 * (2 * a_k + a_1) / 6)
+            for key, j in (("hx", 0), ("hy", 1)):
+                sk[key].add(sw.t1 - tau, h1[j] + x_k * d1[j], v_k * d1[j], a_k * d1[j])
+        for key, j in (("hx", 0), ("hy", 1)):
             sk[key].add(sw.t1, h1[j], v1[j], a1[j])
-        # --- heel height: the ankle's height curve (continuous with its path before FC,
-        # rising a little, then carrying the toe through its MTC) until the sole is
-        # horizontal, then the heel's own curve down to IC
-        s = shape.s_mtc + np.linspace(0.0, 1.0, 201) * (1 - shape.s_mtc)
-        up = np.flatnonzero(pitch(at(s)) >= 0)
-        s_x = s[up[0]] if len(up) else None
-        if s_x is not None and (s_x > 0.93 or s_x < shape.s_mtc + 0.05):
-            s_x = None
+        # --- height: the ankle's (continuous with its path before FC), rising a little,
+        # carrying the toe through its MTC, then lowering the lowest sole point to z_late
+        # above the floor at s_late and the landing point onto it at IC. The heel's height
+        # is the ankle's minus the pitch's share, evaluated exactly (no resampling).
         ang = lambda tk: tuple(pitch(tk, i) for i in range(3))  # noqa: E731
         floor = max(floor0, floor1)
+        z_a0 = _shift((h0[2], v0[2], (-L * dde_c)[2]), (to.pitch, to.rate, to.alpha_pre), ua, va)
+        t_m, t_l = float(at(shape.s_mtc)), float(at(shape.s_late))
+        z_m = floor + shape.mtc
+        low = 0.0 if pitch(t_l) >= 0 else L  # the lowest sole point at s_late: heel or toe
+        head = [(sw.t0, *z_a0), (at(shape.s_peak), z_a0[0] + shape.z_peak, 0.0, None),
+                (t_m, *_shift((z_m, 0.0, None), ang(t_m), ua - L, va))]
+        z_late = shape.z_late
+        for _ in range(8):  # raise z_late until the sole stays clear of the floor to IC
+            tail = [(t_l, *_shift((floor1 + z_late, shape.v_late, None), ang(t_l),
+                                  ua - low, va)),
+                    (sw.t1, *_shift((h1[2], v1[2], a1[2]), (ld.pitch, ld.rate_pre, 0.0),
+                                    ua, va))]
+            rows = head + tail
+            if not self._toe_climbs(rows, t_m, t_l, z_m, ua, va):
+                rows = head + self._toe_guides(shape, T, at, z_m, floor1, ua, va) + tail
+            # (a scuffing swing touches the floor at its MTC on purpose: check after it)
+            start = t_m if shape.mtc > 0 else 0.5 * (t_m + t_l)
+            if self._clear_to_landing(rows, start, sw.t1, floor1, ua, va):
+                break
+            z_late = 1.5 * z_late + 0.002
+        for row in rows:
+            sk["az"].add(*row)
+        self.ankle_uv[k] = (ua, va)
+
+    def _toe_climbs(self, rows, t_m: float, t_l: float, z_m: float, ua: float,
+                    va: float) -> bool:
+        """Whether, with the ankle keys ``rows``, the toe stays above its MTC height from
+        the MTC to s_late (so that it rises out of its minimum and the sole stays clear)."""
         key = Keys()
-        du, dv = ua, va  # the keyed point is the ankle
-        z_a0 = _shift((h0[2], v0[2], (-L * dde_fc)[2]), (to.pitch, to.rate, 0.0), ua, va)
-        key.add(sw.t0, *z_a0)
-        key.add(at(shape.s_peak), z_a0[0] + shape.z_peak, 0.0)
-        key.add(at(shape.s_mtc), *_shift((floor + shape.mtc, 0.0, None),
-                                          ang(float(at(shape.s_mtc))), ua - L, va))
-        slope = 0.0
-        if s_x is not None:
-            s_next, z_next = s_x, floor + max(shape.mtc, 0.0) + shape.z_cross
-            slope = 0.5 * L * float(pitch(at(s_x), 1))  # the toe rises, the heel falls
-        else:
-            th = float(pitch(at(shape.s_late)))
-            s_next, z_next = shape.s_late, floor1 + shape.z_late + L * max(np.sin(th), 0.0)
-        # after its minimum the toe rises steadily to the next keyframe (guided when far)
-        z_m, span = floor + shape.mtc, (s_next - shape.s_mtc) * T
-        for q in (1 / 3, 2 / 3) if s_next - shape.s_mtc > 0.1 else ():
-            tq = at(shape.s_mtc + q * (s_next - shape.s_mtc))
-            zq = z_m + (z_next - z_m) * (3 - 2 * q) * q * q + (q - 1) * q * q * slope * span
-            zq = max(zq, z_m + 0.2 * q * (z_next - z_m))
-            key.add(tq, *_shift((zq, None, None), ang(float(tq)), du - L, dv))
-        if s_x is not None:
-            key.add(at(s_x), *_shift((z_next, slope, None), ang(float(at(s_x))), du - L, dv))
-            s_end = s_x
-        else:
-            tl = at(shape.s_late)
-            key.add(tl, *_shift((z_next, None, None), ang(float(tl)), du - L, dv))
-            key.add(sw.t1, *_shift((h1[2], v1[2], a1[2]), (ld.pitch, ld.rate_pre, 0.0), du, dv))
-            s_end = 1.0
-        curve = key.build()
-        sk["hz"].add(sw.t0, h0[2], v0[2], a0[2])
-        n = max(3, int(np.ceil(s_end / 0.04)))
-        tk = at(np.linspace(0.0, s_end, n + 1)[1:])
-        sk["hz"].extend(tk, *_shift(tuple(curve(tk, i) for i in range(3)), ang(tk), -du, -dv))
-        if s_x is not None:  # the heel takes over where the sole is horizontal
-            tx = np.array([at(s_x)])
-            heel = Keys()
-            heel.extend(tx, *_shift(tuple(curve(tx, i) for i in range(3)), ang(tx), -du, -dv))
-            s_late = max(shape.s_late, s_x + 0.4 * (1 - s_x))
-            z_late = min(shape.z_late, 0.6 * (z_next - floor1))  # still coming down
-            z_late = max(z_late, 0.7 * abs(ld.v_pre_z) * (1 - s_late) * T)
-            heel.add(at(s_late), floor1 + z_late)
-            heel.add(sw.t1, h1[2], v1[2], a1[2])
-            heel_curve = heel.build()
-            n = max(2, int(np.ceil((1 - s_x) / 0.04)))
-            tk = at(np.linspace(s_x, 1.0, n + 1)[1:-1])
-            sk["hz"].extend(tk, *(heel_curve(tk, i) for i in range(3)))
-            sk["hz"].add(sw.t1, h1[2], v1[2], a1[2])
+        for row in rows:
+            key.add(*row)
+        t = np.linspace(t_m, t_l, 60)[1:]
+        th = self.s_keys["pitch"](t)
+        toe = key.build()(t) + (self.L - ua) * np.sin(th) - va * np.cos(th)
+        return bool(np.all(toe >= z_m - 1e-5))
+
+    def _clear_to_landing(self, rows, start: float, t1: float, floor1: float, ua: float,
+                          va: float) -> bool:
+        """Whether, with the ankle keys ``rows``, the lowest sole point stays above the
+        floor landed on from ``start`` to IC."""
+        key = Keys()
+        for row in rows:
+            key.add(*row)
+        t = np.linspace(start, t1, 120)[1:-1]
+        th = self.s_keys["pitch"](t)
+        heel = key.build()(t) - ua * np.sin(th) - va * np.cos(th)
+        low = heel + self.L * np.minimum(np.sin(th), 0.0)
+        return bool(np.all(low > floor1))
+
+    def _toe_guides(self, shape, T: float, at, z_m: float, floor1: float, ua: float,
+                    va: float) -> list[tuple]:
+        """Ankle keys that take the toe up from its MTC along a cubic, to at least
+        :data:`TOE_RISE_M` above it (and the lowest sole point z_late + z_down above the
+        floor) at ``shape.s_down``, with the slope towards s_late there."""
+        L, pitch = self.L, self.s_keys["pitch"]
+        ang = lambda tk: tuple(pitch(tk, i) for i in range(3))  # noqa: E731
+        s_d = min(shape.s_down, shape.s_mtc + 0.7 * (shape.s_late - shape.s_mtc))
+        toe_z = [floor1 + z + L * max(np.sin(float(pitch(at(s)))), 0.0) for s, z in
+                 ((s_d, shape.z_late + shape.z_down), (shape.s_late, shape.z_late))]
+        toe_z[0] = max(toe_z[0], z_m + TOE_RISE_M)
+        span = (s_d - shape.s_mtc) * T
+        slope = max((toe_z[1] - toe_z[0]) / ((shape.s_late - s_d) * T), 0.0)
+        rows = []
+        for q in (1 / 3, 2 / 3):
+            h01, h11 = 3 * q * q - 2 * q**3, q**3 - q * q
+            zq = z_m + h01 * (toe_z[0] - z_m) + h11 * span * slope
+            dq = (6 * q - 6 * q * q) * (toe_z[0] - z_m) / span + (3 * q * q - 2 * q) * slope
+            tq = float(at(shape.s_mtc + q * (s_d - shape.s_mtc)))
+            rows.append((tq, *_shift((zq, dq, None), ang(tq), ua - L, va)))
+        t_d = float(at(s_d))
+        rows.append((t_d, *_shift((toe_z[0], slope, None), ang(t_d), ua - L, va)))
+        return rows
 
     def _stair_keys(self, sw: Swing, sk: dict[str, Keys], fc, ic, yaw: float,
                     ld: Landing) -> None:
@@ -234,7 +320,7 @@ class FootModel:
         T = sw.t1 - sw.t0
         u = np.array([np.cos(yaw), np.sin(yaw)])
         toe0 = self.fp_toe[sw.fp0]
-        e, de, dde = sole_dir(ld.pitch, yaw + ld.yaw, ld.rate_pre, ld.yaw_rate_pre)
+        e, de, dde = sole_dir(ld.pitch, yaw + ld.yaw, ld.rate_pre, ld.yaw_rate)
         toe1, vt1, at1 = h1 + L * e, v1 + L * de, a1 + L * dde
         dist = float((toe1 - toe0)[:2] @ u)
         px, pz = Keys(), Keys()
@@ -320,7 +406,16 @@ class FootModel:
         b = bump(s)
         xy = np.stack([self.s_keys["hx"](t), self.s_keys["hy"](t)], 1)
         xy += (self.lateral[si] * b)[:, None] * self.lat_dir[si]
-        return np.column_stack([xy, self.s_keys["hz"](t) + self.lift[si] * b])
+        z = np.empty(len(t))
+        ua, va = self.ankle_uv[si, 0], self.ankle_uv[si, 1]
+        by_ankle = np.isfinite(ua)
+        if by_ankle.any():
+            m = by_ankle
+            z[m] = self.s_keys["az"](t[m]) - ua[m] * np.sin(pitch[m]) - va[m] * np.cos(pitch[m])
+        if not by_ankle.all():
+            m = ~by_ankle
+            z[m] = self.s_keys["hz"](t[m])
+        return np.column_stack([xy, z + self.lift[si] * b])
 
     def pose(self, t: np.ndarray, force: str | None = None):
         """``(heel, R, omega_body)`` at times ``t``: heel (n, 3), foot → world rotation

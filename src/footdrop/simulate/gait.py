@@ -21,6 +21,14 @@ from footdrop.simulate.timeline import Contact, FootPlan, Footprint, Swing
 
 D = np.deg2rad
 _STEP_KINDS = ("walk", "turn", "stairs")
+#: Stride-to-stride variability at ``variability=1``: SD of each step's duration and length
+#: (fractions), and a slow drift of the speed within a bout (SD, step-to-step correlation),
+#: which moves cadence and stride length together. Healthy adults walking 2 × 20 m: stride
+#: time SD ~2 %, stride length SD ~3 % (the gaitmap example: 24 ms, 4.3 cm at 1.3 m/s).
+STEP_TIME_SD = 0.025
+STEP_LENGTH_SD = 0.04
+SPEED_DRIFT_SD = 0.03
+SPEED_DRIFT_CORR = 0.85
 _REST_KINDS = ("stand", "sit", "weight_shift")
 
 
@@ -53,6 +61,7 @@ class StepInfo:
     speed: float
     scuff: bool
     flight: int | None = None
+    kind: str = "walk"  # init, walk, turn, stairs or close (the half step that stops)
 
 
 @dataclass
@@ -117,14 +126,15 @@ class _Foot:
         self.open = Contact(0.0, np.nan, 0, kind="rest")
         self.open_bout = -1
 
-    def step(self, fc, ic, takeoff, shape, landing, heel, yaw, bout):
+    def step(self, fc, ic, takeoff, shape, landing, heel, yaw, bout, sway=(None, 0.0)):
         c = self.open
         c.t1, c.takeoff = fc, takeoff
         c.kind = "walk" if self.open_bout == bout and c.landing is not None else "rest"
         self.contacts.append(c)
         self.fps.append(Footprint(np.asarray(heel, float), yaw))
         self.swings.append(Swing(fc, ic, c.fp, len(self.fps) - 1, shape))
-        self.open = Contact(ic, np.nan, len(self.fps) - 1, landing=landing)
+        self.open = Contact(ic, np.nan, len(self.fps) - 1, landing=landing,
+                            sway_seed=sway[0], sway_sd=sway[1])
         self.open_bout = bout
 
     def finish(self, t_end) -> FootPlan:
@@ -235,15 +245,19 @@ class GaitPlanner:
         t_fc0 = max(self.t, 0.6)
         ic_prev = None
         flight = None
+        drift = 0.0  # slow drift of the speed within a bout (AR(1) per step)
         for j, (kind, v_seg, turn, rise) in enumerate(steps):
             before_stairs = j + 1 < len(steps) and steps[j + 1][0] == "stairs"
             prog = self.n_done / max(self.n_total, 1)
             spec_side = getattr(sp, side)
             sev = float(np.clip(spec_side.severity + 0.3 * sp.fatigue * prog, 0, 1))
-            v = float(v_seg or sp.speed) * (1 - 0.15 * sp.fatigue * prog)
+            v_target = float(v_seg or sp.speed) * (1 - 0.15 * sp.fatigue * prog)
+            drift = (SPEED_DRIFT_CORR * drift + np.sqrt(1 - SPEED_DRIFT_CORR**2)
+                     * SPEED_DRIFT_SD * var * rng.standard_normal())
+            v = v_target * float(np.clip(1 + drift, 0.7, 1.3))
             if kind == "stairs" or flight is not None:
-                v = min(v, 0.6)
-            T = sp.stride_time(v) * (1 + 0.02 * var * rng.standard_normal())
+                v = v_target = min(v_target, 0.6)
+            T = sp.stride_time(v) * (1 + STEP_TIME_SD * var * rng.standard_normal())
             if kind == "stairs":
                 T = max(T, 1.25)
             beta = sp.stance(v) if kind != "stairs" else 0.62
@@ -251,7 +265,7 @@ class GaitPlanner:
             # --- where
             stride = v * sp.stride_time(v)
             if kind in ("init", "walk"):
-                adv = 0.5 * stride * (1 + 0.02 * var * rng.standard_normal())
+                adv = 0.5 * stride * (1 + STEP_LENGTH_SD * var * rng.standard_normal())
                 if before_stairs or kind == "walk" and flight is not None:
                     adv = min(adv, 0.4)  # short steps onto and off a flight of stairs
             elif kind == "turn":
@@ -295,9 +309,11 @@ class GaitPlanner:
             if c0.pitch_keys:
                 fc = max(fc, c0.pitch_keys[-1][0] + takeoff.push_s + 0.05)
             ic = fc + t_sw
-            foot.step(fc, ic, takeoff, shape, landing, heel, yaw, bout)
+            sway = (int(rng.integers(2**31)), float(D(0.4 + 0.3 * min(v, 1.5))))
+            foot.step(fc, ic, takeoff, shape, landing, heel, yaw, bout, sway)
             self.steps.append(StepInfo(side, fc, ic, bout, kind == "turn", bool(on_flight), sev,
-                                       v, scuff, len(self.flights) - 1 if on_flight else None))
+                                       v_target, scuff,
+                                       len(self.flights) - 1 if on_flight else None, kind))
             ic_prev = ic
             if kind != "stairs" and not on_flight:
                 flight = None

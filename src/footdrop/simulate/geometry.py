@@ -88,6 +88,19 @@ def bump(s: np.ndarray) -> np.ndarray:
     return np.sin(np.pi * s) ** 3
 
 
+def rate_bump(t, t0: float, width: float, peak: float):
+    """An angle whose rate is the bump ``peak · sin²(π (t - t0) / width)`` on
+    ``[t0, t0 + width]`` (zero outside): the angle gained since ``t0``, its rate and its
+    acceleration at times ``t``. The rate and the acceleration start and end at zero, so the
+    angle is C2; the whole bump adds ``peak · width / 2``."""
+    u = np.clip((np.asarray(t, float) - t0) / width, 0.0, 1.0)
+    w = 2 * np.pi * u
+    angle = peak * width * (u / 2 - np.sin(w) / (4 * np.pi))
+    rate = peak * np.sin(np.pi * u) ** 2
+    acc = peak * np.pi / width * np.sin(w)
+    return angle, rate, acc
+
+
 # ----------------------------------------------------------------------------- keyframes
 class Keys:
     """Keyframes ``(t, value, first derivative, second derivative)`` → a C2 piecewise quintic.

@@ -145,11 +145,14 @@ def stride_truth(model: FootModel, plan: Plan, t: np.ndarray, ev: dict) -> pd.Da
             "severity": step.severity if step else np.nan,
             "target_speed_mps": step.speed if step else np.nan,
             "mtc_time_s": t_mtc, "min_sole_height_m": min_sole,
+            "closing": bool(step is not None and step.kind == "close"),
         })
     df = pd.DataFrame(rows, columns=[c for c in STRIDE_COLUMNS if c != "stride_id"]
-                      + [c for c in EXTRA_COLUMNS if c != "level_walking"])
+                      + [c for c in EXTRA_COLUMNS if c != "level_walking"] + ["closing"])
     df.insert(1, "stride_id", np.arange(len(df)))
-    df["level_walking"] = ~df["turning"].astype(bool) & ~df["stairs"].astype(bool)
+    # level walking: straight, on the level, and not the closing half step (stopping)
+    df["level_walking"] = (~df["turning"].astype(bool) & ~df["stairs"].astype(bool)
+                           & ~df["closing"].astype(bool))
     return df[STRIDE_COLUMNS + EXTRA_COLUMNS]
 
 
