@@ -75,7 +75,8 @@ def test_evidence_states_the_number_the_normal_range_and_the_threshold():
     ev = hh.sides_["left"]["evidence"]
     assert ev[0].startswith("left: hip hiking yes: the pelvis on the left side rises")
     value = float(re.search(r"rises (\d+\.\d)°", ev[0]).group(1))
-    assert value == pytest.approx(hh.sides_["left"]["obliquity_rise_deg"], abs=0.05)
+    # printed to one decimal: within half a unit of the last digit (plus float slack)
+    assert value == pytest.approx(hh.sides_["left"]["obliquity_rise_deg"], abs=0.0501)
     assert "healthy walkers" in ev[0] and f"flagged above +{hh.threshold_deg:.1f}°" in ev[0]
     assert hh.sides_["right"]["evidence"][0].startswith("right: hip hiking no")
     sw = hh.swings_

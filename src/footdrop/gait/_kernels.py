@@ -61,22 +61,69 @@ def level_rotation(ux, uy, uz, fraction):
     return qexp(ax / s * angle, ay / s * angle, 0.0)
 
 
+#: Half-width of the stretch of stance whose mean force gives gravity, and the margin kept
+#: from the movements on either side, s.
+REST_HALF_S = 0.25
+REST_MARGIN_S = 0.03
+#: The velocity integration starts and ends at the sample turning least within this much
+#: before its nominal start (pre-roll before the movement) and after its nominal end
+#: (settled after landing), s: a swaying foot is truly still only for a moment.
+ANCHOR_SEARCH_S = 0.1
+
+
 @njit(cache=True)
-def _mean_acc(acc, centre, half):
-    lo = max(0, centre - half)
-    hi = min(acc.shape[0], centre + half + 1)
-    sx = sy = sz = 0.0
-    for k in range(lo, hi):
-        sx += acc[k, 0]
-        sy += acc[k, 1]
-        sz += acc[k, 2]
-    n = hi - lo
+def rest_span(centre, still_from, still_to, fs):
+    """Samples around the mid-stance ``centre`` for :func:`stance_gravity`: within
+    :data:`REST_HALF_S` of it and :data:`REST_MARGIN_S` inside the still samples
+    ``still_from..still_to`` of its stance."""
+    h = int(round(REST_HALF_S * fs))
+    e = int(round(REST_MARGIN_S * fs))
+    return min(centre, max(centre - h, still_from + e)), max(centre, min(centre + h, still_to - e))
+
+
+@njit(cache=True)
+def stance_gravity(acc, gyr, fs, centre, lo, hi):
+    """Mean specific force over samples ``lo..hi`` of a stance, in the frame of ``centre``.
+
+    A foot in stance is not quite still: it sways (everts, turns in and back) with
+    accelerations of some tenths of m/s², largest where its rotation turns round and is
+    momentarily still. Over a stretch of stance that begins and ends nearly at rest these
+    accelerations average out, so the mean, taken in one frame by turning each sample with
+    the integrated angular rate, points up far more truly than the force at one sample.
+    """
+    lo = max(0, min(lo, centre))
+    hi = min(acc.shape[0] - 1, max(hi, centre))
+    sx, sy, sz = acc[centre, 0], acc[centre, 1], acc[centre, 2]
+    half = 0.5 * DEG / fs
+    for direction in (1, -1):
+        w, x, y, z = 1.0, 0.0, 0.0, 0.0
+        k = centre
+        while (direction > 0 and k < hi) or (direction < 0 and k > lo):
+            j = k + direction
+            if not (np.isfinite(acc[j, 0]) and np.isfinite(acc[j, 1]) and np.isfinite(acc[j, 2])
+                    and np.isfinite(gyr[j, 0]) and np.isfinite(gyr[j, 1])
+                    and np.isfinite(gyr[j, 2])):
+                if direction > 0:
+                    hi = k
+                else:
+                    lo = k
+                break
+            dw, dx, dy, dz = qexp(direction * (gyr[k, 0] + gyr[j, 0]) * half,
+                                  direction * (gyr[k, 1] + gyr[j, 1]) * half,
+                                  direction * (gyr[k, 2] + gyr[j, 2]) * half)
+            w, x, y, z = qmul(w, x, y, z, dw, dx, dy, dz)
+            ax, ay, az = qrot(w, x, y, z, acc[j, 0], acc[j, 1], acc[j, 2])
+            sx += ax
+            sy += ay
+            sz += az
+            k = j
+    n = hi - lo + 1
     return sx / n, sy / n, sz / n
 
 
 @njit(cache=True)
 def strapdown_window(acc, gyr, fs, start, stop, gravity, move0, move1, settled, contact, quat,
-                     vel, pos, level_max_m, pre_roll_s):
+                     vel, pos, level_max_m, pre_roll_s, heel, rest):
     """Orientation, velocity and position of the sensor from one mid-stance to the next.
 
     Parameters
@@ -105,6 +152,15 @@ def strapdown_window(acc, gyr, fs, start, stop, gravity, move0, move1, settled, 
     level_max_m
         A net height change smaller than this is taken as drift on level ground and
         removed linearly over the movement; larger ones (stairs, slopes) are kept.
+    heel
+        Heel point in the sensor frame (m). Where the velocity integration ends after
+        landing, the foot may still be rolling onto its sole or swaying (everting, turning
+        in and back): there the heel is taken as still instead of the sensor, so the
+        sensor moves with the foot's rotation, ω × (sensor − heel).
+    rest
+        Four sample indices (absolute): the stretches of stance around ``start`` and
+        around ``stop`` whose mean specific force gives the direction of gravity there
+        (:func:`stance_gravity`).
 
     Orientation starts level with zero yaw. The tilt error found at ``stop`` (where gravity
     is measured again) is removed by spreading its correction linearly over the movement.
@@ -115,7 +171,7 @@ def strapdown_window(acc, gyr, fs, start, stop, gravity, move0, move1, settled, 
     """
     m = stop - start + 1
     dt = 1.0 / fs
-    gx, gy, gz = _mean_acc(acc, start, 2)
+    gx, gy, gz = stance_gravity(acc, gyr, fs, start, rest[0], rest[1])
     w, x, y, z = level_rotation(gx, gy, gz, 1.0)
     quat[0, 0], quat[0, 1], quat[0, 2], quat[0, 3] = w, x, y, z
     half = 0.5 * DEG * dt
@@ -131,7 +187,7 @@ def strapdown_window(acc, gyr, fs, start, stop, gravity, move0, move1, settled, 
         w, x, y, z = w / n, x / n, y / n, z / n
         quat[k, 0], quat[k, 1], quat[k, 2], quat[k, 3] = w, x, y, z
     # tilt correction: at stop the measured gravity must point up
-    gx, gy, gz = _mean_acc(acc, stop, 2)
+    gx, gy, gz = stance_gravity(acc, gyr, fs, stop, rest[2], rest[3])
     ux, uy, uz = qrot(w, x, y, z, gx, gy, gz)
     i0 = max(0, min(m - 1, move0 - start))
     i1 = max(i0 + 1, min(m - 1, move1 - start))
@@ -149,6 +205,11 @@ def strapdown_window(acc, gyr, fs, start, stop, gravity, move0, move1, settled, 
     # settled after landing
     j0 = max(0, i0 - int(round(pre_roll_s * fs)))
     j1 = max(j0 + 1, min(m - 1, settled - start))
+    # the foot is taken as still where it turns least near those two instants (a swaying
+    # foot moves a centimetre or two per second between its still moments)
+    reach = int(round(ANCHOR_SEARCH_S * fs))
+    j0 = _stillest(gyr, start, max(0, j0 - reach), j0)
+    j1 = max(j0 + 1, _stillest(gyr, start, j1, min(m - 1, j1 + reach)))
     for k in range(m):
         vel[k, 0] = vel[k, 1] = vel[k, 2] = 0.0
         pos[k, 0] = pos[k, 1] = pos[k, 2] = 0.0
@@ -164,10 +225,10 @@ def strapdown_window(acc, gyr, fs, start, stop, gravity, move0, move1, settled, 
         vel[k, 2] = vel[k - 1, 2] + 0.5 * (pz + cz) * dt
         px, py, pz = cx, cy, cz
     c = contact - start
+    v1x, v1y, v1z = _pivot_velocity(gyr, start + j1, quat[j1], heel)
     if j0 < c < j1:
         # backwards from rest at j1 down to the contact: v(k-1) = v(k) - a·dt
-        for c3 in range(3):
-            vel[j1, c3] = 0.0
+        vel[j1, 0], vel[j1, 1], vel[j1, 2] = v1x, v1y, v1z
         nx, ny, nz = qrot(quat[j1, 0], quat[j1, 1], quat[j1, 2], quat[j1, 3],
                           acc[start + j1, 0], acc[start + j1, 1], acc[start + j1, 2])
         nz -= gravity
@@ -181,7 +242,7 @@ def strapdown_window(acc, gyr, fs, start, stop, gravity, move0, move1, settled, 
             vel[k - 1, 2] = vel[k, 2] - 0.5 * (nz + bz) * dt
             nx, ny, nz = bx, by, bz
     else:
-        ex, ey, ez = vel[j1, 0], vel[j1, 1], vel[j1, 2]
+        ex, ey, ez = vel[j1, 0] - v1x, vel[j1, 1] - v1y, vel[j1, 2] - v1z
         for k in range(j0 + 1, j1 + 1):
             f = (k - j0) / (j1 - j0)
             vel[k, 0] -= f * ex
@@ -196,6 +257,27 @@ def strapdown_window(acc, gyr, fs, start, stop, gravity, move0, move1, settled, 
         for k in range(j0 + 1, m):
             pos[k, 2] -= min(1.0, (k - j0) / (j1 - j0)) * dz_end
     return m
+
+
+@njit(cache=True)
+def _stillest(gyr, start, lo, hi):
+    """Index in ``lo..hi`` (relative to ``start``) of the smallest angular rate."""
+    best, value = hi, np.inf
+    for k in range(lo, hi + 1):
+        g = gyr[start + k]
+        r = g[0] * g[0] + g[1] * g[1] + g[2] * g[2]
+        if r < value:
+            best, value = k, r
+    return best
+
+
+@njit(cache=True)
+def _pivot_velocity(gyr, i, q, heel):
+    """World-frame velocity of the sensor at sample ``i`` when the heel is still."""
+    wx, wy, wz = gyr[i, 0] * DEG, gyr[i, 1] * DEG, gyr[i, 2] * DEG
+    rx, ry, rz = -heel[0], -heel[1], -heel[2]
+    return qrot(q[0], q[1], q[2], q[3],
+                wy * rz - wz * ry, wz * rx - wx * rz, wx * ry - wy * rx)
 
 
 @njit(cache=True, inline="always")
@@ -270,6 +352,7 @@ def window_metrics(acc, gyr, fs, windows, swings, gravity, toe, heel, ic_fractio
     cxy = np.empty((longest, 2))
     cz = np.empty(longest)
     cx0, cy0, cz0 = 0.5 * (toe[0] + heel[0]), 0.5 * (toe[1] + heel[1]), 0.5 * (toe[2] + heel[2])
+    rest = np.empty(4, dtype=np.int64)
     for w in range(nw):
         a = windows[w, 0]
         b = windows[w, 1]
@@ -333,11 +416,25 @@ def window_metrics(acc, gyr, fs, windows, swings, gravity, toe, heel, ic_fractio
         ic = max(rise, 1)
         while ic < m - 1 and _jerk(acc, a + ic, fs) < ic_fraction * jmax:
             ic += 1
+        # a flat foot can meet the floor while still turning toes-up and then roll over
+        # onto its sole, which hides the rate's fall: when the impact found began before
+        # the landing start, IC is the onset of that unbroken impact (no earlier than the
+        # rate's fall to three times rise_fraction of its peak)
+        if ic == max(rise, 1):
+            while (ic > trough + 1
+                   and gyr[a + ic - 1, 1] >= 3.0 * rise_fraction * gyr[a + trough, 1]
+                   and _jerk(acc, a + ic - 1, fs) >= ic_fraction * jmax):
+                ic -= 1
         # the foot is still again once the landing has settled: no sooner than the end of
         # the movement, nor than settle_s after IC
         settled = a + min(m - 1, max(i1, ic + int(round(settle_s * fs))))
+        prev_end = swings[w - 1, 1] if w > 0 and swings[w - 1, 1] <= a else 0
+        next_start = (swings[w + 1, 0] if w + 1 < nw and swings[w + 1, 0] >= b
+                      else acc.shape[0])
+        rest[0], rest[1] = rest_span(a, prev_end, swings[w, 0] - 1, fs)
+        rest[2], rest[3] = rest_span(b, swings[w, 1], next_start - 1, fs)
         strapdown_window(acc, gyr, fs, a, b, gravity, swings[w, 0], swings[w, 1] - 1,
-                         settled, a + ic, quat, vel, pos, level_max_m, pre_roll_s)
+                         settled, a + ic, quat, vel, pos, level_max_m, pre_roll_s, heel, rest)
         # sole points and foot centre
         for k in range(m):
             qw, qx, qy, qz = quat[k, 0], quat[k, 1], quat[k, 2], quat[k, 3]

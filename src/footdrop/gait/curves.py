@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
-from footdrop.gait._kernels import DEG, _pitch, qexp, qmul, qrot, strapdown_window
+from footdrop.gait._kernels import DEG, _pitch, qexp, qmul, qrot, rest_span, strapdown_window
 from footdrop.gait.stance import detect_stance
 from footdrop.preprocess._axes import rotate
 from footdrop.recording import Recording
@@ -49,13 +49,14 @@ def _interp(values, first, lo, hi, n_points, out):
 
 
 @njit(cache=True)
-def _curves(acc, gyr, fs, gravity, toe, events, n_points, level_max_m, pre_roll_s):
+def _curves(acc, gyr, fs, gravity, toe, heel, events, n_points, level_max_m, pre_roll_s):
     """Pitch and toe-height curves of each stride.
 
     ``events`` has one row per stride: IC, FC, next IC (fractional sample indices), the
     mid-stances before and after the swing, the first and last moving sample of the swing,
-    and the sample from which the foot is settled after landing (-1 in the first column:
-    skip the stride).
+    the sample from which the foot is settled after landing, and the stretches of stance
+    around the two mid-stances that give gravity (-1 in the first column: skip the
+    stride).
     """
     ns = events.shape[0]
     pitch_out = np.full((ns, n_points), np.nan)
@@ -84,8 +85,10 @@ def _curves(acc, gyr, fs, gravity, toe, events, n_points, level_max_m, pre_roll_
                     finite = False
         if not finite or ms1 - ms0 < 4:
             continue
+        rest = events[s, 8:12].astype(np.int64)
         m = strapdown_window(acc, gyr, fs, ms0, ms1, gravity, move0, move1, settled,
-                             int(nic + 0.5), quat, vel, pos, level_max_m, pre_roll_s)
+                             int(nic + 0.5), quat, vel, pos, level_max_m, pre_roll_s, heel,
+                             rest)
         p0 = _pitch(quat[0, 0], quat[0, 1], quat[0, 2], quat[0, 3])
         # loading response: orientation integrated backwards from the mid-stance
         w, x, y, z = quat[0, 0], quat[0, 1], quat[0, 2], quat[0, 3]
@@ -113,7 +116,7 @@ def _events(strides: pd.DataFrame, phases: Any, t0: float, fs: float, offset: in
             settle_s: float) -> np.ndarray:
     """The rows of ``events`` for :func:`_curves` (see there) for one sensor segment."""
     score, swings = phases.score, phases.swings
-    out = np.full((len(strides), 8), -1.0)
+    out = np.full((len(strides), 12), -1.0)
     for row, (ic_s, fc_s, nic_s) in enumerate(
             strides[["ic_s", "fc_s", "next_ic_s"]].to_numpy(float)):
         ic, fc, nic = ((t - t0) * fs - offset for t in (ic_s, fc_s, nic_s))
@@ -132,7 +135,10 @@ def _events(strides: pd.DataFrame, phases: Any, t0: float, fs: float, offset: in
         settled = min(ms1, max(move1, int(nic + 0.5) + int(round(settle_s * fs))))
         if not ms0 < move0 <= move1 < ms1:
             continue
-        out[row] = (ic, fc, nic, ms0, ms1, move0, move1, settled)
+        prev_end = int(swings[j - 1, 1]) if j > 0 else 0
+        rest0 = rest_span(ms0, prev_end, move0 - 1, fs)
+        rest1 = rest_span(ms1, move1 + 1, stop - 1, fs)
+        out[row] = (ic, fc, nic, ms0, ms1, move0, move1, settled, *rest0, *rest1)
     return out
 
 
@@ -161,6 +167,7 @@ def stride_curves(recording: Recording, engine: Any,
         rot = geometry.get("frame_rotation")
         turn = None if rot is None else np.asarray(rot, dtype=float)
         toe = np.asarray(geometry["toe_vector_m"], dtype=float)
+        heel = np.asarray(geometry["heel_vector_m"], dtype=float)
         rows = np.flatnonzero(mask)
         for start, stop in sensor.segments:
             if stop - start < int(2 * sensor.fs):
@@ -176,7 +183,7 @@ def stride_curves(recording: Recording, engine: Any,
             phases = detect_stance(acc, gyr, sensor.fs)
             events = _events(strides.iloc[here], phases, sensor.t0, sensor.fs, start,
                              stop - start, engine.settle_s)
-            p, h = _curves(acc, gyr, float(sensor.fs), float(phases.gravity), toe, events,
+            p, h = _curves(acc, gyr, float(sensor.fs), float(phases.gravity), toe, heel, events,
                            n_points, float(engine.stairs_threshold_m), float(engine.pre_roll_s))
             pitch[here], toe_h[here] = p, h
     axis = np.linspace(0.0, 100.0, n_points)

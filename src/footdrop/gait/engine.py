@@ -237,6 +237,7 @@ class GaitAnalysis:
         mirror = np.array([1.0, 1.0 if side == "left" else -1.0, 1.0])  # lateral → ±y
         geo = _Side(toe=vectors["toe"] * mirror, heel=vectors["heel"] * mirror)
         record["toe_vector_m"] = [float(v) for v in geo.toe]  # in the engine's (y-left) axes
+        record["heel_vector_m"] = [float(v) for v in geo.heel]
         return geo
 
     # ------------------------------------------------------------------ action
