@@ -388,11 +388,16 @@ def window_metrics(acc, gyr, fs, windows, swings, gravity, toe, heel, ic_fractio
         if trough > first_hit:
             pre = _trough(gyr, a, m, i0, max(i0, min(i1, first_hit - 1)), fs)
             # a toe-first landing: the foot meets the floor toes-down, then the heel drops,
-            # a rotation much faster toes-up than the swing's own
+            # a rotation much faster toes-up than the swing's own. The swing must already
+            # have turned the foot toes-up before that impact (every swing brings the foot
+            # back from its heel-up toe-off): an impact with only toes-down rotation before
+            # it is the push-off itself, the toe leaving the floor, which in a short, quick
+            # step (a closing step into standing) falls in the late part of the movement
             pitch_hit = 0.0  # sole pitch at that impact, from the sagittal rate alone
             for k in range(1, first_hit + 1):
                 pitch_hit -= 0.5 * (gyr[a + k - 1, 1] + gyr[a + k, 1]) / fs
             toe_first = (pitch_hit < 5.0
+                         and gyr[a + pre, 1] < 0.0
                          and gyr[a + trough, 1] < gyr[a + pre, 1] - 40.0
                          and trough - first_hit <= int(0.15 * fs)  # heel drops at once
                          and i1 - first_hit <= int(0.35 * fs))  # and the foot comes to rest

@@ -17,7 +17,7 @@ DISCLAIMER = ("This report supports clinical judgement; it is not a diagnosis. R
 #: the numbers still appear there. (metric, accuracy, reference)
 ACCURACY: tuple[tuple[str, str, str], ...] = (
     ("Stride detection", "F1 100% (47 strides)", "optical motion capture, gaitmap trial"),
-    ("Stride detection", "F1 98.6% (1600 strides)", "Voisard et al. 2023, 10 healthy adults"),
+    ("Stride detection", "F1 99.1% (1600 strides)", "Voisard et al. 2023, 10 healthy adults"),
     ("Initial contact timing", "bias +3.2 ms, MAE 5.3 ms", "optical motion capture"),
     ("Stride length", "bias -0.4 cm, MAE 1.4 cm", "optical motion capture"),
     ("Foot strike angle", "bias +0.3°, SD 1.0°", "optical motion capture"),
