@@ -65,10 +65,16 @@ def level_rotation(ux, uy, uz, fraction):
 #: from the movements on either side, s.
 REST_HALF_S = 0.25
 REST_MARGIN_S = 0.03
-#: The velocity integration starts and ends at the sample turning least within this much
-#: before its nominal start (pre-roll before the movement) and after its nominal end
-#: (settled after landing), s: a swaying foot is truly still only for a moment.
-ANCHOR_SEARCH_S = 0.1
+#: ... and it ends where the foot turns faster than this (a slow heel-off begins a third of
+#: a second before toe-off, turning slowly at first), deg/s.
+REST_RATE_DPS = 20.0
+#: The velocity integration starts at the sample turning least within this much before
+#: its nominal start (the pre-roll before the movement or FC, whichever is first: a slow
+#: heel-off can take a third of a second), and ends at the one turning least within
+#: ANCHOR_AFTER_S after its nominal end (settled after landing), s. A swaying foot is truly
+#: still only for a moment.
+ANCHOR_BEFORE_S = 0.3
+ANCHOR_AFTER_S = 0.1
 
 
 @njit(cache=True)
@@ -90,6 +96,8 @@ def stance_gravity(acc, gyr, fs, centre, lo, hi):
     momentarily still. Over a stretch of stance that begins and ends nearly at rest these
     accelerations average out, so the mean, taken in one frame by turning each sample with
     the integrated angular rate, points up far more truly than the force at one sample.
+    The stretch stops at missing data and where the foot turns faster than
+    :data:`REST_RATE_DPS` (the heel rising or the landing still rolling).
     """
     lo = max(0, min(lo, centre))
     hi = min(acc.shape[0] - 1, max(hi, centre))
@@ -100,9 +108,9 @@ def stance_gravity(acc, gyr, fs, centre, lo, hi):
         k = centre
         while (direction > 0 and k < hi) or (direction < 0 and k > lo):
             j = k + direction
+            rate = gyr[j, 0] * gyr[j, 0] + gyr[j, 1] * gyr[j, 1] + gyr[j, 2] * gyr[j, 2]
             if not (np.isfinite(acc[j, 0]) and np.isfinite(acc[j, 1]) and np.isfinite(acc[j, 2])
-                    and np.isfinite(gyr[j, 0]) and np.isfinite(gyr[j, 1])
-                    and np.isfinite(gyr[j, 2])):
+                    and rate < REST_RATE_DPS * REST_RATE_DPS):
                 if direction > 0:
                     hi = k
                 else:
@@ -123,7 +131,7 @@ def stance_gravity(acc, gyr, fs, centre, lo, hi):
 
 @njit(cache=True)
 def strapdown_window(acc, gyr, fs, start, stop, gravity, move0, move1, settled, contact, quat,
-                     vel, pos, level_max_m, pre_roll_s, heel, rest):
+                     vel, pos, level_max_m, pre_roll_s, toe, heel, rest):
     """Orientation, velocity and position of the sensor from one mid-stance to the next.
 
     Parameters
@@ -152,11 +160,12 @@ def strapdown_window(acc, gyr, fs, start, stop, gravity, move0, move1, settled, 
     level_max_m
         A net height change smaller than this is taken as drift on level ground and
         removed linearly over the movement; larger ones (stairs, slopes) are kept.
-    heel
-        Heel point in the sensor frame (m). Where the velocity integration ends after
-        landing, the foot may still be rolling onto its sole or swaying (everting, turning
-        in and back): there the heel is taken as still instead of the sensor, so the
-        sensor moves with the foot's rotation, ω × (sensor − heel).
+    toe, heel
+        Toe and heel points in the sensor frame (m). Where the velocity integration ends
+        after landing, the foot may still be rolling onto its sole: about the heel after a
+        heel strike (turning toes-down), about the toes after a toe-first landing (turning
+        toes-up as the heel drops). That point, not the sensor, is taken as still there,
+        so the sensor moves with the foot's rotation, ω × (sensor − pivot).
     rest
         Four sample indices (absolute): the stretches of stance around ``start`` and
         around ``stop`` whose mean specific force gives the direction of gravity there
@@ -207,9 +216,9 @@ def strapdown_window(acc, gyr, fs, start, stop, gravity, move0, move1, settled, 
     j1 = max(j0 + 1, min(m - 1, settled - start))
     # the foot is taken as still where it turns least near those two instants (a swaying
     # foot moves a centimetre or two per second between its still moments)
-    reach = int(round(ANCHOR_SEARCH_S * fs))
-    j0 = _stillest(gyr, start, max(0, j0 - reach), j0)
-    j1 = max(j0 + 1, _stillest(gyr, start, j1, min(m - 1, j1 + reach)))
+    j0 = _stillest(gyr, start, max(0, j0 - int(round(ANCHOR_BEFORE_S * fs))), j0)
+    j1 = max(j0 + 1, _stillest(gyr, start, j1,
+                               min(m - 1, j1 + int(round(ANCHOR_AFTER_S * fs)))))
     for k in range(m):
         vel[k, 0] = vel[k, 1] = vel[k, 2] = 0.0
         pos[k, 0] = pos[k, 1] = pos[k, 2] = 0.0
@@ -225,7 +234,9 @@ def strapdown_window(acc, gyr, fs, start, stop, gravity, move0, move1, settled, 
         vel[k, 2] = vel[k - 1, 2] + 0.5 * (pz + cz) * dt
         px, py, pz = cx, cy, cz
     c = contact - start
-    v1x, v1y, v1z = _pivot_velocity(gyr, start + j1, quat[j1], heel)
+    # toes-up rotation (negative sagittal rate) turns about the toes
+    pivot = toe if gyr[start + j1, 1] < 0.0 else heel
+    v1x, v1y, v1z = _pivot_velocity(gyr, start + j1, quat[j1], pivot)
     if j0 < c < j1:
         # backwards from rest at j1 down to the contact: v(k-1) = v(k) - a·dt
         vel[j1, 0], vel[j1, 1], vel[j1, 2] = v1x, v1y, v1z
@@ -256,7 +267,7 @@ def strapdown_window(acc, gyr, fs, start, stop, gravity, move0, move1, settled, 
     if abs(dz_end) < level_max_m:
         for k in range(j0 + 1, m):
             pos[k, 2] -= min(1.0, (k - j0) / (j1 - j0)) * dz_end
-    return m
+    return dz_end
 
 
 @njit(cache=True)
@@ -272,10 +283,11 @@ def _stillest(gyr, start, lo, hi):
 
 
 @njit(cache=True)
-def _pivot_velocity(gyr, i, q, heel):
-    """World-frame velocity of the sensor at sample ``i`` when the heel is still."""
+def _pivot_velocity(gyr, i, q, pivot):
+    """World-frame velocity of the sensor at sample ``i`` when the foot point ``pivot``
+    (sensor frame, m) is still."""
     wx, wy, wz = gyr[i, 0] * DEG, gyr[i, 1] * DEG, gyr[i, 2] * DEG
-    rx, ry, rz = -heel[0], -heel[1], -heel[2]
+    rx, ry, rz = -pivot[0], -pivot[1], -pivot[2]
     return qrot(q[0], q[1], q[2], q[3],
                 wy * rz - wz * ry, wz * rx - wx * rz, wx * ry - wy * rx)
 
@@ -324,7 +336,7 @@ def _trough(gyr, a, m, lo, hi, fs):
 WINDOW_FIELDS = (
     "fc", "ic", "trough", "length", "dz", "heading_change", "toe_off_pitch", "strike_pitch",
     "mid_swing_pitch", "mtc", "mtc_index", "max_toe", "max_heel", "lateral", "min_sole",
-    "swing_impact", "end_pitch", "mid_swing_lift", "travel_dir",
+    "swing_impact", "end_pitch", "mid_swing_lift", "travel_dir", "end_rise",
 )
 
 
@@ -438,8 +450,12 @@ def window_metrics(acc, gyr, fs, windows, swings, gravity, toe, heel, ic_fractio
                       else acc.shape[0])
         rest[0], rest[1] = rest_span(a, prev_end, swings[w, 0] - 1, fs)
         rest[2], rest[3] = rest_span(b, swings[w, 1], next_start - 1, fs)
-        strapdown_window(acc, gyr, fs, a, b, gravity, swings[w, 0], swings[w, 1] - 1,
-                         settled, a + ic, quat, vel, pos, level_max_m, pre_roll_s, heel, rest)
+        # the movement starts no later than FC: a slow foot lifted by the hip and knee
+        # (steppage, foot drop) can travel for a fifth of a second turning too slowly to
+        # count as moving
+        end_rise = strapdown_window(acc, gyr, fs, a, b, gravity, min(swings[w, 0], a + fc),
+                         swings[w, 1] - 1, settled, a + ic, quat, vel, pos, level_max_m,
+                         pre_roll_s, toe, heel, rest)
         # sole points and foot centre
         for k in range(m):
             qw, qx, qy, qz = quat[k, 0], quat[k, 1], quat[k, 2], quat[k, 3]
@@ -532,4 +548,5 @@ def window_metrics(acc, gyr, fs, windows, swings, gravity, toe, heel, ic_fractio
         row[17] = cz[half] - cz[0]  # foot centre at mid-swing: whole-foot lift (steppage)
         # direction of travel from the sensor's x axis at the opening mid-stance (deg, +y)
         row[18] = np.arctan2(dy, dx) / DEG
+        row[19] = end_rise  # net height change before the level-ground drift removal
     return out

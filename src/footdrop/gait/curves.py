@@ -86,8 +86,9 @@ def _curves(acc, gyr, fs, gravity, toe, heel, events, n_points, level_max_m, pre
         if not finite or ms1 - ms0 < 4:
             continue
         rest = events[s, 8:12].astype(np.int64)
-        m = strapdown_window(acc, gyr, fs, ms0, ms1, gravity, move0, move1, settled,
-                             int(nic + 0.5), quat, vel, pos, level_max_m, pre_roll_s, heel,
+        m = ms1 - ms0 + 1
+        strapdown_window(acc, gyr, fs, ms0, ms1, gravity, move0, move1, settled,
+                             int(nic + 0.5), quat, vel, pos, level_max_m, pre_roll_s, toe, heel,
                              rest)
         p0 = _pitch(quat[0, 0], quat[0, 1], quat[0, 2], quat[0, 3])
         # loading response: orientation integrated backwards from the mid-stance

@@ -403,6 +403,14 @@ class GaitAnalysis:
                 windows, keep = stance_windows(phases.score, swings, sensor.fs)
                 phases.swings, phases.windows = swings[keep], windows[keep]
                 win = self._windows(acc, gyr, sensor.fs, phases, geo)
+            # a slow swing that turns too slowly for a moment in mid-air (foot drop at
+            # 0.3-0.4 m/s, steppage) looks like two swings around a brief "stance": the
+            # first rises and the second comes down by centimetres before drift removal
+            merged = _merge_hovers(phases.swings, win, sensor.fs)
+            if merged is not None:
+                windows, keep = stance_windows(phases.score, merged, sensor.fs)
+                phases.swings, phases.windows = merged[keep], windows[keep]
+                win = self._windows(acc, gyr, sensor.fs, phases, geo)
             prev = self.windows_.get(side)
             self.windows_[side] = win if prev is None or not rows else np.vstack([prev, win])
             rows.append(self._strides_from_windows(win, phases, sensor, start, side))
@@ -488,6 +496,39 @@ class GaitAnalysis:
             }
         )
         return df
+
+
+def _merge_hovers(swings: np.ndarray, win: np.ndarray, fs: float, lift_m: float = 0.02,
+                  max_gap_s: float = 0.2, gap_fraction: float = 0.4) -> np.ndarray | None:
+    """Swings with each mid-air pause joined, or None when there is none.
+
+    Swings w and w+1 are one when the "stance" between them lasts at most ``max_gap_s``
+    and less than ``gap_fraction`` of this walk's usual stance, and the foot ends swing w
+    at least ``lift_m`` higher than it started and swing w+1 at least as much lower (net
+    height before the level-ground drift removal). A real stance is on the floor and, in
+    one walk, lasts about as long as its neighbours; on stairs consecutive strides climb
+    (or descend) alike.
+    """
+    if len(swings) < 3:
+        return None
+    rise = win[:, WINDOW_FIELDS.index("end_rise")]
+    gap = swings[1:, 0] - swings[:-1, 1]
+    walking = gap[gap <= 2.0 * fs]
+    usual = float(np.median(walking)) if walking.size else 0.0
+    pause = ((rise[:-1] >= lift_m) & (rise[1:] <= -lift_m) & (gap <= max_gap_s * fs)
+             & (gap < gap_fraction * usual))
+    if not pause.any():
+        return None
+    out = []
+    w = 0
+    while w < len(swings):
+        if w + 1 < len(swings) and pause[w]:
+            out.append((swings[w, 0], swings[w + 1, 1]))
+            w += 2
+        else:
+            out.append((swings[w, 0], swings[w, 1]))
+            w += 1
+    return np.asarray(out, dtype=swings.dtype)
 
 
 def _bout_heading(change: np.ndarray, bout: np.ndarray) -> np.ndarray:
