@@ -41,6 +41,8 @@ class FakeDetector:
     stride_s_: float = float("nan")
     swing_s_: float = float("nan")
     stride_ok_: bool = False
+    median_heel_off_delay_s_: float = float("nan")
+    median_stance_s_: float = float("nan")
 
 
 def gait_schedule(n: int, *, start: float = 1.0, stride: float = 1.1, heel_off: float = 0.45,

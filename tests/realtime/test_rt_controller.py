@@ -6,11 +6,13 @@ import math
 
 import numpy as np
 import pytest
-from rt_helpers import drive, gait_schedule, rows, run_rows, walk
+from rt_helpers import FakeDetector, drive, gait_schedule, rows, run_rows, walk
 
 from footdrop.errors import ConfigError
 from footdrop.realtime import (
     HEEL_OFF,
+    TOE_OFF,
+    SignalGuard,
     SimulatedStimulator,
     StimulationConfig,
     StimulationController,
@@ -165,6 +167,53 @@ def test_stuck_sensor_is_a_fault_only_while_stimulating():
     assert ctl.bursts_[-1]["reason"] == "stuck"
 
 
+def test_late_heel_rise_waits_for_toe_off():
+    """A heel rise far later after IC than usual (stopping, turning on the spot) starts no
+    burst of its own; if a toe-off follows, the burst starts there."""
+    ctl = controller(arm_strides=2)
+    sched = gait_schedule(5)  # heel-off 0.45 s after IC
+    t_ic = sched[-1][0]
+    late = t_ic + 3 * 0.45
+    sched += [(late, HEEL_OFF, {"heel_off_s_": late}),
+              (late + 0.2, TOE_OFF, {"toe_off_s_": late + 0.2})]
+    det = FakeDetector(median_heel_off_delay_s_=0.45)
+    drive(ctl, sched, late + 0.6, det=det)
+    b = ctl.bursts_[-1]
+    assert b["on_s"] == pytest.approx(late + 0.2, abs=0.006)  # at the toe-off
+    assert len(ctl.bursts_) == 4
+    # without the usual delay (no strides yet) the same heel rise would have started it
+    ctl = controller(arm_strides=2)
+    drive(ctl, sched, late + 0.6)
+    assert ctl.bursts_[-1]["on_s"] == pytest.approx(late, abs=0.006)
+
+
+def test_late_shank_toe_off_starts_no_burst():
+    """On a shank, a toe-off long after IC (sitting down turns the shank like a swing)
+    starts no burst; a toe-off at the usual time does."""
+    cfg = {"trigger": "toe-off", "arm_strides": 2}
+    sched = gait_schedule(5)
+    t_ic = sched[-1][0]
+    for delay, bursts in ((0.7, 4), (1.5, 3)):  # 3 bursts in the 5 strides, then that one
+        ctl = StimulationController(StimulationConfig(**cfg), placement="shank",
+                                    fs=100).reset()
+        s = sched + [(t_ic + delay, TOE_OFF, {"toe_off_s_": t_ic + delay})]
+        drive(ctl, s, t_ic + 2.0, det=FakeDetector(median_stance_s_=0.7))  # all closed
+        assert len(ctl.bursts_) == bursts and ctl.state_ == DISARMED
+
+
+@pytest.mark.parametrize("fs", [100, 1000])
+def test_signal_guard_stuck_is_frozen_longer_than_its_limit(fs):
+    """Repeated samples are "stuck" once they span more than stuck_s (a logger repeating
+    a lost packet or two is not a fault)."""
+    guard = SignalGuard(fs=fs, stuck_s=0.03).reset()
+    sample = (0.1, 0.2, 9.8, 1.0, 2.0, 3.0)
+    out = [guard.check(*sample) for _ in range(round(0.05 * fs))]
+    first = out.index("stuck")  # repeats = index: the span from the first sample
+    assert first / fs > 0.03 and (first - 1) / fs <= 0.03 + 1e-9
+    assert out[:first] == [None] * first
+    assert guard.check(0.1, 0.2, 9.8, 1.0, 2.0, 3.5) is None  # a change ends it
+
+
 def test_walking_stops_disarms_and_blocks_stimulation():
     ctl = controller(arm_strides=2, rhythm_factor=1.5)
     sched = gait_schedule(5)
@@ -247,6 +296,43 @@ def test_engine_bursts_follow_truth():
         err = np.min(np.abs(row.off_s - 0.05 - ic))
         assert err <= 0.03
     assert (b["off_s"] - b["on_s"] <= b["cap_s"]).all()
+
+
+@pytest.mark.parametrize("extension_s", [0.0, 0.05, 0.2])
+def test_off_at_ic_plus_extension_for_any_extension(extension_s):
+    """The IC look-ahead never exceeds the extension, so the OFF comes within 30 ms of the
+    true IC + extension also with no extension at all."""
+    res = walk(fs=100, n_strides=14)
+    eng = replay(res.recording, side="left",
+                 config=StimulationConfig(trigger="toe-off", extension_s=extension_s))
+    assert eng.detector_.landing_s <= extension_s
+    ic = res.truth.loc[res.truth["side"] == "left", "next_ic_s"].to_numpy()
+    b = eng.bursts_[eng.bursts_["reason"] == "ic"]
+    assert len(b) >= 8
+    err = [np.min(np.abs(off - extension_s - ic)) for off in b["off_s"]]
+    assert max(err) <= 0.03
+
+
+def test_frozen_sensor_while_stimulating_stops_within_50_ms():
+    """A sensor that keeps sending its last sample is a loss: stimulation is at 0 within
+    50 ms of the last changing sample; a repeat shorter than the dropout limit is not."""
+    res = walk(fs=100)
+    samples = rows(res.recording)
+    on = replay(res.recording, side="left").bursts_.iloc[4]
+    k = next(i for i, s in enumerate(samples) if s[0] > on["on_s"] + 0.05)
+    for repeats, stuck in ((2, False), (8, True)):
+        frozen = [s if not k < i <= k + repeats else (s[0], *samples[k][1:])
+                  for i, s in enumerate(samples)]
+        stim = SimulatedStimulator()
+        eng = StreamEngine(StimulationConfig(), fs=100, stimulator=stim).reset()
+        for s in frozen:
+            eng.process(*s)
+        eng.finish()
+        hit = eng.bursts_[eng.bursts_["reason"] == "stuck"]
+        assert len(hit) == int(stuck)
+        if stuck:
+            assert stim.level_at(samples[k][0] + 0.05) == 0.0
+            assert hit["zero_s"].iloc[0] - samples[k][0] <= 0.05
 
 
 def test_nan_and_extreme_samples_through_the_engine():

@@ -8,7 +8,9 @@ For every generated stream, checked sample by sample and on the stimulator's rec
 3. never ON while not armed, and no output outside ON / ramp-down;
 4. always OFF within the dropout limit: when no valid sample arrives for longer than
    ``dropout_s`` (a gap, a run of invalid samples, the end of the stream), the output is 0
-   at ``dropout_s`` after the last valid sample.
+   at ``dropout_s`` after the last valid sample;
+5. a frozen sensor (the same six values repeated) that froze while stimulating is OFF one
+   sample period after ``dropout_s`` from its last changing sample.
 """
 
 from __future__ import annotations
@@ -119,6 +121,18 @@ def check_stream(samples, cfg: StimulationConfig, fs: int) -> None:
         ends.append(accepted[-1])
     for t in ends:
         assert stim.level_at(t + cfg.dropout_s + 1e-9) == 0.0, t
+    # invariant 5: frozen runs at the nominal rate that began while stimulating
+    limit = cfg.dropout_s + 1.0 / fs + 1e-9
+    k = 0
+    while k < len(samples):
+        j = k
+        while (j + 1 < len(samples) and samples[j + 1][1:] == samples[k][1:]
+               and 0 < samples[j + 1][0] - samples[j][0] <= 1.5 / fs):
+            j += 1
+        t0 = samples[k][0]
+        if samples[j][0] - t0 >= limit and stim.level_at(t0) > 0:
+            assert stim.level_at(t0 + limit) == 0.0, t0
+        k = j + 1
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

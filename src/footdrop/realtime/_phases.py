@@ -18,12 +18,14 @@ UNKNOWN, STANCE, PUSH, SWING, LOADING = 0, 1, 2, 3, 4
 PHASE_NAMES = ("unknown", "stance", "push-off", "swing", "loading")
 _NAN = float("nan")
 _NON_NEGATIVE = ("smooth_s", "jerk_span_s", "still_dps", "still_s", "heel_off_dps",
-                 "heel_off_max_dps", "baseline_s", "noise_factor", "confirm_s", "push_min_dps",
-                 "swing_min_dps", "jerk_min", "jerk_start", "min_swing_s", "loading_s", "quiet_s",
-                 "rest_s", "cancel_s", "max_push_s", "max_swing_s", "shank_stance_dps",
-                 "shank_toe_off_dps")
-_FRACTIONS = ("heel_off_gate_frac", "push_frac", "toe_off_drop", "swing_frac", "trough_rise",
-              "ic_gyr_frac", "slap_frac", "jerk_frac", "min_swing_frac")
+                 "heel_off_min_dps", "heel_off_max_dps", "baseline_s", "noise_factor",
+                 "confirm_s", "push_min_dps", "swing_min_dps", "jerk_min", "jerk_start",
+                 "landing_s", "min_swing_s", "loading_s", "quiet_s", "rest_s", "cancel_s",
+                 "max_push_s", "max_swing_s", "shank_stance_dps", "shank_toe_off_dps",
+                 "shank_peak_dps", "shank_jerk_min")
+_FRACTIONS = ("heel_off_gate_frac", "heel_off_frac", "push_frac", "toe_off_drop", "swing_frac",
+              "trough_rise", "ic_gyr_frac", "slap_frac", "jerk_frac", "min_swing_frac",
+              "landing_frac", "shank_drop", "shank_gate_frac")
 
 
 def check_parameters(self: Any) -> None:
@@ -62,7 +64,12 @@ class SwingRules:
                 self._above_n += 1
             elif self._prev_g > 0 >= g:  # downward zero crossing, interpolated
                 self._cross_t = t - self._dt * (-g) / (self._prev_g - g)
-            if g < -self.shank_toe_off_dps:
+            if not t - self.ic_s_ < self._st_gate:  # late stance (never before an IC)
+                if g > self._peak:  # the forward rotation of the shank before the swing
+                    self._peak, self._peak_t = g, t
+                if self._peak >= self._po_th and g < self.shank_drop * self._peak:
+                    return self._to_swing(t, g, self._peak_t)
+            if g < -self.shank_toe_off_dps:  # the swing rotation, no pre-swing peak seen
                 if self._above_n * self._dt >= 0.05:
                     cross = self._cross_t if t - self._cross_t < 0.2 else t
                     return self._to_swing(t, g, cross)
@@ -74,9 +81,11 @@ class SwingRules:
                     self._imp_peak = jerk
             else:
                 self._enter_stance()
+                self._peak = 0.0
             return 0
         if g > self.shank_stance_dps:  # UNKNOWN: wait for the stance rotation
             self._enter_stance()
+            self._peak = 0.0
             self._above_n = 1
         return 0
 
@@ -95,6 +104,8 @@ class SwingRules:
         self._trough, self._trough_t = g, t
         self._ms_done = False
         self._gate = False
+        self._land_ts.clear()
+        self._land_js.clear()
         self._cross_t = -math.inf
         self._still_n = 0
         return self._event(TOE_OFF, t, at)
@@ -102,7 +113,7 @@ class SwingRules:
     def _enter_stance(self) -> None:
         if self.phase_ == LOADING and self._imp_peak > 0 and self.stride_ok_:
             self._jerks.append(self._imp_peak)
-            self._jerk_th = max(self.jerk_min, self.jerk_frac * median(self._jerks))
+            self._jerk_th = max(self._jmin, self.jerk_frac * median(self._jerks))
         self.phase_ = STANCE
         self._above_n = self._below_n = 0
         self._cross_t = _NAN
@@ -119,25 +130,56 @@ class SwingRules:
             self._seen |= MID_SWING
             self.mid_swing_s_ = self._trough_t
             ev = self._event(MID_SWING, t, self._trough_t)
-        if not self._gate and since >= self._min_swing \
-                and (g > self.ic_gyr_frac * self._trough or -self.still_dps < g < 0.0):
+        if not self._gate and since >= self._min_swing and self._trough <= -self.still_dps \
+                and (g > self.ic_gyr_frac * self._trough or g > -self.still_dps):
             self._gate = True  # latched: a toe-first landing turns the foot toes-up at once
         if self._gate:
             if self._prev_g <= 0.0 < g:
                 self._cross_t = t - self._dt * g / (g - self._prev_g)
+            if self._land_ts:  # an impact is under way: find its onset
+                return ev | self._confirm_landing(t, jerk)
             if jerk >= self._jerk_th:
-                return ev | self._land(t, t - self._jhalf, True, jerk)
+                self._land_ts.append(t)
+                self._land_js.append(jerk)
+                return ev | self._confirm_landing(t, jerk, first=True)
             if not self._shank and g > self.slap_frac * -self._trough \
                     and t - self._cross_t < 0.1:  # the foot slaps down after a soft impact
                 return ev | self._land(t, self._cross_t, True, jerk)
             if self._shank:
-                if g > 0.2 * -self._trough:  # rotating forwards again: already standing
-                    return ev | self._land(t, t, False)
+                if g > 0.2 * -self._trough and t - self._cross_t < 0.2:
+                    # turning forwards over the foot again without an impact: the landing
+                    # is the end of the swing rotation (the zero crossing)
+                    return ev | self._land(t, self._cross_t, True)
             elif self._still_n >= self._rest_need:  # at rest without an impact
                 return ev | self._land(t, t - self.rest_s, False)
+        elif not self._ms_done and not self._shank and self._still_n >= self._rest_need:
+            # at rest before any toes-up swing rotation: that "push-off" was not a toe-off
+            # (a heel-strike slap or a weight shift); back to stance
+            self._seen &= ~(TOE_OFF | HEEL_OFF)
+            self._enter_stance()
+            return ev | self._event(CANCEL, t, t)
         if since > self.max_swing_s:
             self.phase_ = UNKNOWN
         return ev
+
+    def _confirm_landing(self, t: float, jerk: float, first: bool = False) -> int:
+        """Collect the jerk for ``landing_s`` after it first reached the impact threshold;
+        IC is then the first of those samples whose jerk reaches ``landing_frac`` of their
+        largest (the onset of this landing's own impact, not of the swing's deceleration)."""
+        ts, js = self._land_ts, self._land_js
+        if not first:
+            ts.append(t)
+            js.append(jerk)
+        if t - ts[0] < self._land_wait:
+            return 0
+        top = max(js)
+        k = 0
+        while js[k] < self.landing_frac * top:
+            k += 1
+        at = ts[k] - self._jhalf
+        ts.clear()
+        js.clear()
+        return self._land(t, at, True, top)
 
     def _land(self, t: float, at: float, impact: bool, jerk: float = 0.0) -> int:
         prev = self.ic_s_
@@ -149,12 +191,19 @@ class SwingRules:
         ok = impact and (self._seen & need) == need and 0.4 <= self.stride_s_ <= 4.0
         self.stride_ok_ = ok
         if ok:
-            if not self._shank:
+            self._stances.append(self.toe_off_s_ - prev)
+            if self._shank:
+                self._st_gate = self.shank_gate_frac * median(self._stances)
+                self._peaks.append(self._peak)
+                self._po_th = max(self.shank_peak_dps, self.push_frac * median(self._peaks))
+            else:
                 self._ho_delays.append(self.heel_off_s_ - prev)
                 self._ho_gate = self.heel_off_gate_frac * median(self._ho_delays)
                 self._peaks.append(self._peak)
                 ref = median(self._peaks)
                 self._po_th = max(self.push_min_dps, self.push_frac * ref)
+                self._ho_th = min(max(self.heel_off_frac * ref, self.heel_off_min_dps),
+                                  self.heel_off_max_dps)
             self._troughs.append(-self._trough)
             self._sw_th = max(self.swing_min_dps, self.swing_frac * median(self._troughs))
             self._swings.append(self.swing_s_)

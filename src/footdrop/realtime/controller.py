@@ -48,6 +48,9 @@ STATE_NAMES = ("disarmed", "armed", "on", "ramp-down", "fault")
 BURST_COLUMNS = ["side", "on_s", "off_s", "reason", "burst", "trigger", "event_s", "ic_s",
                  "cap_s", "zero_s", "amplitude_ma", "duration_s"]
 _NAN = float("nan")
+#: A heel rise (or, on a shank, a toe-off) later after IC than this × the usual time starts
+#: no burst of its own (see :meth:`StimulationController._late`).
+LATE_TRIGGER = 1.5
 
 
 class StimulationController:
@@ -207,10 +210,23 @@ class StimulationController:
         if events & CANCEL and self.state_ == ON:
             self._off(t, "cancel")
         if self.state_ == ARMED and self.armed_:
-            if events & self._trigger:
+            if events & self._trigger and not self._late(det):
                 self._on(t, det.heel_off_s_ if self._trigger == HEEL_OFF else det.toe_off_s_)
-            elif events & TOE_OFF:  # heel-off trigger, but no heel rise was seen: start late
-                self._on(t, det.toe_off_s_)
+            elif events & TOE_OFF and self._trigger == HEEL_OFF and self.placement == "foot":
+                self._on(t, det.toe_off_s_)  # no heel rise seen (or a late one): start late
+
+    def _late(self, det: Any) -> bool:
+        """A trigger event much later after IC than usual (``LATE_TRIGGER`` × the recent
+        median): the person is pausing, turning on the spot or sitting down. A late heel
+        rise waits for its toe-off; on a shank, where sitting down turns the shank like a
+        swing, a late toe-off starts no burst."""
+        if self._trigger == HEEL_OFF:
+            usual, at = getattr(det, "median_heel_off_delay_s_", _NAN), det.heel_off_s_
+        elif self.placement == "shank":
+            usual, at = getattr(det, "median_stance_s_", _NAN), det.toe_off_s_
+        else:
+            return False
+        return usual == usual and at - det.ic_s_ > LATE_TRIGGER * usual
 
     def _stride(self, t: float, det: Any) -> None:
         self._last_ic = t

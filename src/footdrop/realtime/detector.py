@@ -21,26 +21,35 @@ Foot (x forward, y left, z up; positive ``gyr_y`` turns the toes down)
 - **stance** when the angular-rate magnitude stays below ``still_dps`` and the
   acceleration magnitude within about 1 m/s² of gravity for ``still_s``.
 - **heel-off** (``HEEL_OFF``): in stance, ``g`` rises above its stance baseline by more
-  than ``heel_off_dps`` and ``noise_factor ×`` the stance noise, and keeps rising for
-  ``confirm_s`` (the heel rising turns the foot toes-down), no earlier after IC than
-  ``heel_off_gate_frac ×`` the usual IC to heel-off time. Event time: the first sample
-  above.
+  than a threshold and keeps rising for ``confirm_s`` (the heel rising turns the foot
+  toes-down), no earlier after IC than ``heel_off_gate_frac ×`` the usual IC to heel-off
+  time. The threshold is ``noise_factor ×`` the stance noise, but at least
+  ``heel_off_frac ×`` the median push-off peak of recent strides (``heel_off_dps`` before
+  the first), within ``heel_off_min_dps``–``heel_off_max_dps``. Scaling with the push-off
+  peak makes the delay nearly independent of walking speed: a slow heel rise is gentle
+  but so is its push-off. Event time: the first sample above.
 - **toe-off** (``TOE_OFF``): the push-off peak of ``g`` has passed: ``g`` fell below
   ``toe_off_drop ×`` its running maximum, which is at least the push-off threshold. Event
-  time: the peak. A weak push-off (half the threshold) is still a toe-off once the foot
-  turns toes-up faster than half the swing threshold (a closing step). A foot lifted
-  flat, without any push-off (a closing step, steppage), is a toe-off once it turns
-  toes-up faster than the swing threshold; the event time is then that decision. A heel
-  rise that turns back below its stance baseline (by the heel-off threshold) for
-  ``cancel_s`` before such a peak, or lasts longer than ``max_push_s``, gives ``CANCEL``
-  (a weight shift, not a step).
+  time: the peak. A weak push-off (a heel rise with a peak of at least half
+  ``push_min_dps``) is still a toe-off once the foot turns toes-up faster than half the
+  swing threshold (a closing step). A foot lifted flat, without any push-off (a closing
+  step, steppage), is a toe-off once it turns toes-up faster than the swing threshold; the
+  event time is then that decision. A heel rise that turns back below its stance baseline
+  (by the heel-off threshold) for ``cancel_s`` before such a peak, or lasts longer than
+  ``max_push_s``, gives ``CANCEL`` (a weight shift, not a step); so does a "toe-off" after
+  which the foot rests for ``rest_s`` without any toes-up rotation (a heel-strike slap or a
+  rock onto the forefoot), which returns the detector to stance.
 - **mid-swing** (``MID_SWING``): the toes-up trough of ``g`` (below the swing threshold) has
   passed (``g`` rose by ``trough_rise`` of its depth). Event time: the trough.
-- **IC** (``IC``): at least ``min_swing_frac ×`` the median swing time after toe-off,
-  with the toes-up rotation nearly over (``g > ic_gyr_frac ×`` the trough, or
-  ``-still_dps < g < 0``), the first sample whose jerk reaches the impact threshold.
-  Event time: the middle of the jerk span.
-  Once open, this gate stays open (a toe-first landing turns the foot toes-up at once).
+- **IC** (``IC``): at least ``min_swing_frac ×`` the median swing time after toe-off, after a
+  toes-up swing rotation (trough at or below ``-still_dps``) that is nearly over
+  (``g > ic_gyr_frac ×`` the trough, or ``g > -still_dps``), the jerk reaches the impact
+  threshold. The detector then watches the landing for ``landing_s`` and puts IC at the
+  first of those samples whose jerk reaches ``landing_frac`` of their largest: the onset of
+  this landing's own impact rather than the late-swing deceleration that may cross the
+  threshold first (the offline engine's rule, IC at a fraction of the landing's peak jerk,
+  with a bounded wait). Event time: the middle of the jerk span.
+  Once open, the gate stays open (a toe-first landing turns the foot toes-up at once).
   A heel strike too soft for the threshold is recognised by the forefoot slapping down
   (``g`` rising above ``slap_frac ×`` the trough depth right after crossing zero). A
   foot at rest for ``rest_s`` after its swing without an impact ends the swing too (a late
@@ -48,18 +57,33 @@ Foot (x forward, y left, z up; positive ``gyr_y`` turns the toes down)
 
 Shank (x forward, y left, z up along the shank)
 ------------------------------------------------
-The shank turns forwards (positive ``gyr_y``) over the standing foot and backwards (negative)
-in swing, with its trough at mid-swing. Toe-off is the crossing from the stance rotation into
-the swing rotation, decided when ``g`` passes below ``-shank_toe_off_dps`` after at least
-``0.05 s`` above ``+shank_stance_dps``; the event time is the interpolated zero crossing.
-Mid-swing and IC follow the foot rules. Heel-off is not observable on the shank.
+The shank turns forwards (positive ``gyr_y``) over the standing foot, fastest just before
+the swing while the knee flexes, and backwards (negative) in the swing, deepest at
+mid-swing. Toe-off is placed, after Aminian et al. (J Biomech 35:689-699, 2002; toe-off at
+the shank-rate extremum before the mid-swing peak, in their sign convention a minimum) and
+the quasi-real-time variant of Lee & Park (Med Biol Eng Comput 49:707-712, 2011; the same
+events decided shortly after they occur, using the order of the gait events), at the
+pre-swing peak of the forward rotation: from ``shank_gate_frac ×`` the usual IC to toe-off
+time after IC, the running maximum of ``g`` (at least ``shank_peak_dps`` and
+``push_frac ×`` the median of recent pre-swing peaks) followed by ``g`` below
+``shank_drop ×`` that maximum. Event time: the peak. Before any stride is known, and when no
+such peak is seen, the swing rotation itself is the toe-off: ``g`` below
+``-shank_toe_off_dps`` after at least 0.05 s above ``+shank_stance_dps``, event time the
+interpolated zero crossing. Mid-swing and IC follow the foot rules, the impact threshold with
+the lower floor ``shank_jerk_min`` (the leg damps the heel strike); a landing without an
+impact is the shank turning forwards again (its zero crossing). Heel-off is not observable on
+the shank. (Catalfamo et al., Sensors 10:5683-5702, 2010, evaluate shank-gyroscope IC and
+foot-off against pressure insoles.)
 
 Every threshold that depends on the person (push-off peak, trough depth, impact jerk, swing
 time) adapts to the median of the last ``history`` complete strides, within fixed bounds.
 The work per sample is constant: scalar arithmetic on a handful of state variables and a
-ring buffer of ``k`` accelerations; medians are taken once per stride over at most
-``history`` values. No future sample is used: every decision is made at the sample that
-completes its rule (look-ahead 0); the rules' confirmation times are the latency.
+ring buffer of ``k`` accelerations (and, during a landing, at most ``landing_s`` of jerk
+values); medians are taken once per stride over at most ``history`` values. No future sample
+is used: every decision is made at the sample that completes its rule, and the rules'
+confirmation times are the latency. For the trigger events (heel-off, toe-off) that is all;
+the IC estimate may lie up to ``landing_s`` before its decision (a fixed look-ahead, which
+the engine keeps no longer than the stimulation's extension after IC).
 """
 
 from __future__ import annotations
@@ -104,12 +128,14 @@ class GaitPhaseDetector(SwingRules):
     still_dps, still_s
         The foot is still (stance) when the angular-rate magnitude stays below ``still_dps``
         and the acceleration magnitude within 8.8–10.8 m/s² for ``still_s``.
-    heel_off_dps, heel_off_max_dps, baseline_s, noise_factor, confirm_s
+    heel_off_dps, heel_off_frac, heel_off_min_dps, heel_off_max_dps, baseline_s,
+    noise_factor, confirm_s
         Heel-off: ``gyr_y`` rises above its stance baseline (a low-pass with time constant
         ``baseline_s``, held while the rate is outside the threshold) by more than the
         threshold ``noise_factor ×`` the stance noise (mean absolute deviation from the
-        baseline), kept within ``heel_off_dps``–``heel_off_max_dps``, and keeps rising for
-        ``confirm_s``.
+        baseline), and keeps rising for ``confirm_s``. The threshold is at least
+        ``heel_off_frac ×`` the median push-off peak of recent strides (``heel_off_dps``
+        before the first), bounded to ``heel_off_min_dps``–``heel_off_max_dps``.
     heel_off_gate_frac
         Heel-off is not looked for earlier after IC than this fraction of the median IC to
         heel-off time of recent strides (the loading response wobbles).
@@ -130,6 +156,10 @@ class GaitPhaseDetector(SwingRules):
     jerk_min, jerk_frac, jerk_start
         Impact threshold ``max(jerk_min, jerk_frac ×`` median impact jerk) in m/s³, and its
         value before any stride is known.
+    landing_s, landing_frac
+        Once the impact threshold is reached, the landing is watched for ``landing_s``; IC
+        is the first of those samples whose jerk reaches ``landing_frac`` of their largest.
+        ``landing_s`` is the IC's fixed look-ahead (0 decides at the threshold itself).
     min_swing_s, min_swing_frac
         IC is not accepted earlier than ``max(min_swing_s, min_swing_frac ×`` median swing
         time) after toe-off (a toe scuff in mid-swing is not a landing).
@@ -145,7 +175,8 @@ class GaitPhaseDetector(SwingRules):
         A heel rise is cancelled when the rate stays below its stance baseline this long.
     max_push_s, max_swing_s
         A heel rise or a swing longer than this is abandoned.
-    shank_stance_dps, shank_toe_off_dps
+    shank_stance_dps, shank_toe_off_dps, shank_peak_dps, shank_drop, shank_gate_frac,
+    shank_jerk_min
         Shank rules (see the module docstring).
     history
         Number of recent complete strides the adaptive thresholds use.
@@ -154,19 +185,23 @@ class GaitPhaseDetector(SwingRules):
     def __init__(self, *, fs: float = 100.0, placement: str = "foot",
                  smooth_s: float = 0.004, jerk_span_s: float = 0.01, still_dps: float = 40.0,
                  still_s: float = 0.03, heel_off_dps: float = 4.0,
-                 heel_off_max_dps: float = 20.0, baseline_s: float = 0.1,
+                 heel_off_max_dps: float = 20.0, heel_off_frac: float = 0.01,
+                 heel_off_min_dps: float = 1.0, baseline_s: float = 0.1,
                  noise_factor: float = 3.0, confirm_s: float = 0.005,
                  heel_off_gate_frac: float = 0.5, push_min_dps: float = 60.0,
                  push_frac: float = 0.35, toe_off_drop: float = 0.75,
                  swing_min_dps: float = 60.0, swing_frac: float = 0.35,
-                 trough_rise: float = 0.2, ic_gyr_frac: float = 0.3, slap_frac: float = 0.6,
+                 trough_rise: float = 0.2, ic_gyr_frac: float = 0.1, slap_frac: float = 0.6,
                  jerk_min: float = 800.0,
                  jerk_frac: float = 0.35, jerk_start: float = 1500.0,
+                 landing_s: float = 0.05, landing_frac: float = 0.5,
                  min_swing_s: float = 0.12, min_swing_frac: float = 0.6,
                  loading_s: float = 0.08, quiet_s: float = 0.2, rest_s: float = 0.1,
                  cancel_s: float = 0.08,
                  max_push_s: float = 1.0, max_swing_s: float = 1.5,
                  shank_stance_dps: float = 20.0, shank_toe_off_dps: float = 20.0,
+                 shank_peak_dps: float = 40.0, shank_drop: float = 0.5,
+                 shank_gate_frac: float = 0.5, shank_jerk_min: float = 200.0,
                  history: int = 7) -> None:
         self.fs = fs
         self.placement = placement
@@ -176,6 +211,8 @@ class GaitPhaseDetector(SwingRules):
         self.still_s = still_s
         self.heel_off_dps = heel_off_dps
         self.heel_off_max_dps = heel_off_max_dps
+        self.heel_off_frac = heel_off_frac
+        self.heel_off_min_dps = heel_off_min_dps
         self.baseline_s = baseline_s
         self.noise_factor = noise_factor
         self.confirm_s = confirm_s
@@ -191,6 +228,8 @@ class GaitPhaseDetector(SwingRules):
         self.jerk_min = jerk_min
         self.jerk_frac = jerk_frac
         self.jerk_start = jerk_start
+        self.landing_s = landing_s
+        self.landing_frac = landing_frac
         self.min_swing_s = min_swing_s
         self.min_swing_frac = min_swing_frac
         self.loading_s = loading_s
@@ -201,6 +240,10 @@ class GaitPhaseDetector(SwingRules):
         self.max_swing_s = max_swing_s
         self.shank_stance_dps = shank_stance_dps
         self.shank_toe_off_dps = shank_toe_off_dps
+        self.shank_peak_dps = shank_peak_dps
+        self.shank_drop = shank_drop
+        self.shank_gate_frac = shank_gate_frac
+        self.shank_jerk_min = shank_jerk_min
         self.history = history
 
     _ready = False
@@ -237,11 +280,14 @@ class GaitPhaseDetector(SwingRules):
         self._jerks: deque[float] = deque(maxlen=self.history)
         self._swings: deque[float] = deque(maxlen=self.history)
         self._ho_delays: deque[float] = deque(maxlen=self.history)
+        self._stances: deque[float] = deque(maxlen=self.history)
         self._ho_gate = 0.0
+        self._st_gate = math.inf
         self._ho_th = self.heel_off_dps
-        self._po_th = self.push_min_dps
+        self._po_th = self.shank_peak_dps if self._shank else self.push_min_dps
         self._sw_th = self.swing_min_dps
-        self._jerk_th = max(self.jerk_min, self.jerk_start)
+        self._jmin = self.shank_jerk_min if self._shank else self.jerk_min
+        self._jerk_th = max(self._jmin, self.jerk_start)
         self._min_swing = self.min_swing_s
         self._still_n = self._above_n = 0
         self._peak = self._trough = 0.0
@@ -250,6 +296,9 @@ class GaitPhaseDetector(SwingRules):
         self._seen = 0
         self._imp_peak = 0.0
         self._ic_t = -math.inf
+        self._land_ts: list[float] = []
+        self._land_js: list[float] = []
+        self._land_wait = self.landing_s - 0.5 * self._dt  # samples at or after the span
         self._prev_g = 0.0
         self.phase_ = UNKNOWN
         self.heel_off_s_ = self.toe_off_s_ = self.mid_swing_s_ = self.ic_s_ = _NAN
@@ -262,6 +311,16 @@ class GaitPhaseDetector(SwingRules):
     @property
     def phase_name_(self) -> str:
         return PHASE_NAMES[self.phase_]
+
+    @property
+    def median_heel_off_delay_s_(self) -> float:
+        """Median time from IC to heel-off of the recent complete strides (NaN before)."""
+        return median(self._ho_delays) if self._ho_delays else _NAN
+
+    @property
+    def median_stance_s_(self) -> float:
+        """Median time from IC to toe-off of the recent complete strides (NaN before)."""
+        return median(self._stances) if self._stances else _NAN
 
     @property
     def median_swing_s_(self) -> float:
@@ -340,7 +399,7 @@ class GaitPhaseDetector(SwingRules):
                 self._peak, self._peak_t = g, t
             if self._peak >= self._po_th and g < self.toe_off_drop * self._peak:
                 return self._to_swing(t, g, self._peak_t)
-            if g < -0.5 * self._sw_th and self._peak > 0.5 * self._po_th:
+            if g < -0.5 * self._sw_th and self._peak > 0.5 * self.push_min_dps:
                 return self._to_swing(t, g, self._peak_t)  # a weak push-off, swing begun
             if g < self._ho_ref - self._ho_th_now and self._peak < self._po_th:
                 self._below_n += 1

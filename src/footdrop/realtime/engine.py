@@ -8,6 +8,7 @@ possible and returns the engine with its burst log.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -23,6 +24,15 @@ from footdrop.realtime.safety import SignalGuard
 from footdrop.realtime.stimulator import Stimulator
 
 HEARTBEAT_S = 0.05
+
+
+def landing_for(config: StimulationConfig) -> float:
+    """The detector's landing look-ahead for a configuration: its default, but never longer
+    than the extension, so that the OFF at IC + extension never waits for the IC estimate."""
+    ext = config.extension_s
+    default = GaitPhaseDetector().landing_s
+    ok = isinstance(ext, int | float) and math.isfinite(ext) and ext >= 0
+    return min(default, float(ext)) if ok else default
 
 
 @dataclass
@@ -56,7 +66,9 @@ class StreamEngine:
     stimulator
         The device (default a :class:`~footdrop.realtime.SimulatedStimulator`).
     detector
-        A configured :class:`GaitPhaseDetector` (default one for ``fs`` and ``placement``).
+        A configured :class:`GaitPhaseDetector` (default one for ``fs`` and ``placement``,
+        with its IC look-ahead ``landing_s`` no longer than ``config.extension_s``: see
+        :func:`landing_for`; a detector given here is used as it is).
     record_events
         Keep every detected event in :attr:`events_` (for validation).
     """
@@ -77,15 +89,17 @@ class StreamEngine:
     def reset(self) -> StreamEngine:
         """Validate everything and start from scratch; return ``self``."""
         cfg = self.config if self.config is not None else StimulationConfig()
-        self.detector_ = (self.detector if self.detector is not None
-                          else GaitPhaseDetector(fs=self.fs, placement=self.placement)).reset()
         self.controller_ = StimulationController(
             cfg, stimulator=self.stimulator, side=self.side, placement=self.placement,
             fs=self.fs).reset()
+        self.detector_ = (self.detector if self.detector is not None
+                          else GaitPhaseDetector(fs=self.fs, placement=self.placement,
+                                                 landing_s=landing_for(cfg))).reset()
         self.stimulator_ = self.controller_.stimulator
         self.guard_ = SignalGuard(fs=self.fs, acc_range_ms2=cfg.acc_range_ms2,
                                   gyr_range_dps=cfg.gyr_range_dps,
-                                  saturation_s=cfg.saturation_s).reset()
+                                  saturation_s=cfg.saturation_s,
+                                  stuck_s=cfg.dropout_s).reset()
         self.events_: list[tuple[float, str, float]] = []
         self.n_samples_ = 0
         self.process_ns_ = 0
@@ -219,6 +233,7 @@ def replay(source: Any, *, side: str = "left", placement: str = "foot",
 
     src = ReplaySource(source, side=side, placement=placement, fs=fs).open()
     rate = src.sample_rate
+    detector_params.setdefault("landing_s", landing_for(config or StimulationConfig()))
     det = GaitPhaseDetector(fs=rate, placement=placement, **detector_params)
     engine = StreamEngine(config, side=side, placement=placement, fs=rate,
                           stimulator=stimulator, detector=det, record_events=record_events)

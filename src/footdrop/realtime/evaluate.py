@@ -148,6 +148,36 @@ def match_bursts(bursts: pd.DataFrame, swings: pd.DataFrame, *, trigger: str,
     return out
 
 
+def offline_steps(recording: Any, side: str, *, min_length_m: float = 0.10) -> pd.DataFrame:
+    """Swings of one foot that the offline gait engine finds: ``fc_s, ic_s, length_m``.
+
+    Every stride of :class:`footdrop.gait.engine.GaitAnalysis` whose foot moved at least
+    ``min_length_m`` (its swing runs from ``fc_s`` to ``next_ic_s``). Used to tell an extra
+    burst at a real step that a reference does not list from a false trigger.
+    """
+    from footdrop.gait.engine import GaitAnalysis
+
+    st = GaitAnalysis().analyze(recording).strides_
+    st = st[(st["side"] == side) & (st["stride_length_m"] >= min_length_m)]
+    return pd.DataFrame({"fc_s": st["fc_s"].to_numpy(float),
+                         "ic_s": st["next_ic_s"].to_numpy(float),
+                         "length_m": st["stride_length_m"].to_numpy(float)})
+
+
+def extra_at_steps(bursts: pd.DataFrame, matched: pd.DataFrame, steps: pd.DataFrame, *,
+                   trigger: str) -> int:
+    """How many bursts left unmatched by :func:`match_bursts` start at a step of ``steps``
+    (:func:`offline_steps`), in the same window as a reference swing would use."""
+    if not len(bursts) or not len(steps):
+        return 0
+    used = set(np.round(matched["on_s"].dropna().to_numpy(float), 9))
+    on = np.array([x for x in bursts["on_s"].to_numpy(float) if round(x, 9) not in used])
+    before = 0.25 if trigger == "toe-off" else 0.6
+    lo = steps["fc_s"].to_numpy(float) - before
+    hi = steps["ic_s"].to_numpy(float)
+    return int(sum(((x >= lo) & (x < hi)).any() for x in on))
+
+
 def summarise(matched: pd.DataFrame) -> dict[str, float]:
     """Trigger rate and latency statistics of :func:`match_bursts` output (eligible swings)."""
     e = matched[matched["eligible"]]

@@ -7,9 +7,12 @@
   (no sensor can report it: corrupted data, a wrong unit, a broken packet);
 - ``"saturation"``: a channel held at 98 % of full scale or more for ``saturation_s`` (a
   landing reaches the rail for a few milliseconds, which is normal and passes);
-- ``"stuck"``: all six channels exactly repeated for ``stuck_s`` (a frozen sensor or a
-  transmitter repeating its last packet). A resting foot can repeat its samples in a
-  noise-free simulation, so the controller treats this as a fault only while stimulating.
+- ``"stuck"``: all six channels exactly repeated for longer than ``stuck_s`` (a frozen
+  sensor or a transmitter repeating its last packet). A frozen value carries no new
+  information, so the engine gives it the sensor-loss limit (``stuck_s = dropout_s``): a
+  logger that repeats a lost packet or two is treated like a short gap, which is tolerated.
+  A resting foot can repeat its samples in a noise-free simulation, so the controller
+  treats this as a fault only while stimulating.
 
 The checks are chained scalar comparisons: a NaN fails every comparison, so one chain covers
 non-finite values and range at once.
@@ -35,12 +38,13 @@ class SignalGuard:
     saturation_s
         Time at ≥ 98 % of full scale that counts as saturation.
     stuck_s
-        Time of exactly repeated samples that counts as a stuck sensor.
+        A stuck sensor: all six channels exactly the same for longer than this (from the
+        first of the identical samples to the present one).
     """
 
     def __init__(self, *, fs: float = 100.0, acc_range_ms2: float = 16 * 9.80665,
                  gyr_range_dps: float = 2000.0, saturation_s: float = 0.02,
-                 stuck_s: float = 0.02) -> None:
+                 stuck_s: float = 0.03) -> None:
         self.fs = fs
         self.acc_range_ms2 = acc_range_ms2
         self.gyr_range_dps = gyr_range_dps
@@ -55,7 +59,8 @@ class SignalGuard:
         self._acc_sat = SATURATION_FRACTION * self.acc_range_ms2
         self._gyr_sat = SATURATION_FRACTION * self.gyr_range_dps
         self._sat_need = max(1, math.ceil(self.saturation_s * self.fs - 1e-9))
-        self._stuck_need = max(2, math.ceil(self.stuck_s * self.fs - 1e-9))
+        # repeats needed: the frozen span (repeats / fs) must exceed stuck_s
+        self._stuck_need = max(1, math.floor(self.stuck_s * self.fs + 1e-9) + 1)
         self._sat_n = 0
         self._same_n = 0
         self._last = (math.nan,) * 6
@@ -83,7 +88,7 @@ class SignalGuard:
         sample = (ax, ay, az, gx, gy, gz)
         if sample == self._last:
             self._same_n += 1
-            if self._same_n + 1 >= self._stuck_need:
+            if self._same_n >= self._stuck_need:
                 return "stuck"
         else:
             self._same_n = 0

@@ -12,7 +12,6 @@ from typing import Any
 
 from footdrop.errors import ConfigError
 from footdrop.realtime.config import StimulationConfig
-from footdrop.realtime.detector import GaitPhaseDetector
 from footdrop.realtime.engine import Status, StreamEngine
 from footdrop.realtime.inputs import ReplaySource, SerialSource, UdpSource, parse_address
 from footdrop.realtime.stimulator import SerialStimulator, Stimulator
@@ -72,9 +71,8 @@ def build_engine(settings: StreamSettings, config: StimulationConfig, fs: float,
     config.validate(placement=settings.placement)
     if stimulator is None and settings.stimulator:
         stimulator = SerialStimulator(settings.stimulator)
-    det = GaitPhaseDetector(fs=fs, placement=settings.placement)
     return StreamEngine(config, side=settings.side, placement=settings.placement, fs=fs,
-                        stimulator=stimulator, detector=det).reset()
+                        stimulator=stimulator).reset()
 
 
 def run_session(settings: StreamSettings, config: StimulationConfig, *,
