@@ -104,7 +104,9 @@ def stance_gravity(acc, gyr, fs, centre, lo, hi):
     sx, sy, sz = acc[centre, 0], acc[centre, 1], acc[centre, 2]
     half = 0.5 * DEG / fs
     for direction in (1, -1):
-        w, x, y, z = 1.0, 0.0, 0.0, 0.0
+        # the foot turns by a few degrees at most here: the rotation vector, summed, turns
+        # each sample to first order (a + θ × a)
+        tx, ty, tz = 0.0, 0.0, 0.0
         k = centre
         while (direction > 0 and k < hi) or (direction < 0 and k > lo):
             j = k + direction
@@ -116,14 +118,13 @@ def stance_gravity(acc, gyr, fs, centre, lo, hi):
                 else:
                     lo = k
                 break
-            dw, dx, dy, dz = qexp(direction * (gyr[k, 0] + gyr[j, 0]) * half,
-                                  direction * (gyr[k, 1] + gyr[j, 1]) * half,
-                                  direction * (gyr[k, 2] + gyr[j, 2]) * half)
-            w, x, y, z = qmul(w, x, y, z, dw, dx, dy, dz)
-            ax, ay, az = qrot(w, x, y, z, acc[j, 0], acc[j, 1], acc[j, 2])
-            sx += ax
-            sy += ay
-            sz += az
+            tx += direction * (gyr[k, 0] + gyr[j, 0]) * half
+            ty += direction * (gyr[k, 1] + gyr[j, 1]) * half
+            tz += direction * (gyr[k, 2] + gyr[j, 2]) * half
+            ax, ay, az = acc[j, 0], acc[j, 1], acc[j, 2]
+            sx += ax + ty * az - tz * ay
+            sy += ay + tz * ax - tx * az
+            sz += az + tx * ay - ty * ax
             k = j
     n = hi - lo + 1
     return sx / n, sy / n, sz / n
@@ -131,7 +132,7 @@ def stance_gravity(acc, gyr, fs, centre, lo, hi):
 
 @njit(cache=True)
 def strapdown_window(acc, gyr, fs, start, stop, gravity, move0, move1, settled, contact, quat,
-                     vel, pos, level_max_m, pre_roll_s, toe, heel, rest):
+                     vel, pos, level_max_m, pre_roll_s, toe, heel, up):
     """Orientation, velocity and position of the sensor from one mid-stance to the next.
 
     Parameters
@@ -166,10 +167,9 @@ def strapdown_window(acc, gyr, fs, start, stop, gravity, move0, move1, settled, 
         heel strike (turning toes-down), about the toes after a toe-first landing (turning
         toes-up as the heel drops). That point, not the sensor, is taken as still there,
         so the sensor moves with the foot's rotation, ω × (sensor − pivot).
-    rest
-        Four sample indices (absolute): the stretches of stance around ``start`` and
-        around ``stop`` whose mean specific force gives the direction of gravity there
-        (:func:`stance_gravity`).
+    up
+        Specific force measured at rest around ``start`` (``up[:3]``) and around ``stop``
+        (``up[3:]``), in the sensor frame at those samples (:func:`stance_gravity`).
 
     Orientation starts level with zero yaw. The tilt error found at ``stop`` (where gravity
     is measured again) is removed by spreading its correction linearly over the movement.
@@ -180,7 +180,7 @@ def strapdown_window(acc, gyr, fs, start, stop, gravity, move0, move1, settled, 
     """
     m = stop - start + 1
     dt = 1.0 / fs
-    gx, gy, gz = stance_gravity(acc, gyr, fs, start, rest[0], rest[1])
+    gx, gy, gz = up[0], up[1], up[2]
     w, x, y, z = level_rotation(gx, gy, gz, 1.0)
     quat[0, 0], quat[0, 1], quat[0, 2], quat[0, 3] = w, x, y, z
     half = 0.5 * DEG * dt
@@ -196,7 +196,7 @@ def strapdown_window(acc, gyr, fs, start, stop, gravity, move0, move1, settled, 
         w, x, y, z = w / n, x / n, y / n, z / n
         quat[k, 0], quat[k, 1], quat[k, 2], quat[k, 3] = w, x, y, z
     # tilt correction: at stop the measured gravity must point up
-    gx, gy, gz = stance_gravity(acc, gyr, fs, stop, rest[2], rest[3])
+    gx, gy, gz = up[3], up[4], up[5]
     ux, uy, uz = qrot(w, x, y, z, gx, gy, gz)
     i0 = max(0, min(m - 1, move0 - start))
     i1 = max(i0 + 1, min(m - 1, move1 - start))
@@ -364,7 +364,8 @@ def window_metrics(acc, gyr, fs, windows, swings, gravity, toe, heel, ic_fractio
     cxy = np.empty((longest, 2))
     cz = np.empty(longest)
     cx0, cy0, cz0 = 0.5 * (toe[0] + heel[0]), 0.5 * (toe[1] + heel[1]), 0.5 * (toe[2] + heel[2])
-    rest = np.empty(4, dtype=np.int64)
+    up = np.empty(6)
+    last = np.full(3, -1, dtype=np.int64)  # rest span and mid-stance of the previous end
     for w in range(nw):
         a = windows[w, 0]
         b = windows[w, 1]
@@ -448,14 +449,21 @@ def window_metrics(acc, gyr, fs, windows, swings, gravity, toe, heel, ic_fractio
         prev_end = swings[w - 1, 1] if w > 0 and swings[w - 1, 1] <= a else 0
         next_start = (swings[w + 1, 0] if w + 1 < nw and swings[w + 1, 0] >= b
                       else acc.shape[0])
-        rest[0], rest[1] = rest_span(a, prev_end, swings[w, 0] - 1, fs)
-        rest[2], rest[3] = rest_span(b, swings[w, 1], next_start - 1, fs)
+        # gravity at the two mid-stances; consecutive windows share theirs
+        lo, hi = rest_span(a, prev_end, swings[w, 0] - 1, fs)
+        if lo == last[0] and hi == last[1] and a == last[2]:
+            up[0], up[1], up[2] = up[3], up[4], up[5]
+        else:
+            up[0], up[1], up[2] = stance_gravity(acc, gyr, fs, a, lo, hi)
+        lo, hi = rest_span(b, swings[w, 1], next_start - 1, fs)
+        up[3], up[4], up[5] = stance_gravity(acc, gyr, fs, b, lo, hi)
+        last[0], last[1], last[2] = lo, hi, b
         # the movement starts no later than FC: a slow foot lifted by the hip and knee
         # (steppage, foot drop) can travel for a fifth of a second turning too slowly to
         # count as moving
         end_rise = strapdown_window(acc, gyr, fs, a, b, gravity, min(swings[w, 0], a + fc),
                          swings[w, 1] - 1, settled, a + ic, quat, vel, pos, level_max_m,
-                         pre_roll_s, toe, heel, rest)
+                         pre_roll_s, toe, heel, up)
         # sole points and foot centre
         for k in range(m):
             qw, qx, qy, qz = quat[k, 0], quat[k, 1], quat[k, 2], quat[k, 3]

@@ -26,7 +26,16 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
-from footdrop.gait._kernels import DEG, _pitch, qexp, qmul, qrot, rest_span, strapdown_window
+from footdrop.gait._kernels import (
+    DEG,
+    _pitch,
+    qexp,
+    qmul,
+    qrot,
+    rest_span,
+    stance_gravity,
+    strapdown_window,
+)
 from footdrop.gait.stance import detect_stance
 from footdrop.preprocess._axes import rotate
 from footdrop.recording import Recording
@@ -85,11 +94,15 @@ def _curves(acc, gyr, fs, gravity, toe, heel, events, n_points, level_max_m, pre
                     finite = False
         if not finite or ms1 - ms0 < 4:
             continue
-        rest = events[s, 8:12].astype(np.int64)
+        up = np.empty(6)
+        up[0], up[1], up[2] = stance_gravity(acc, gyr, fs, ms0, int(events[s, 8]),
+                                             int(events[s, 9]))
+        up[3], up[4], up[5] = stance_gravity(acc, gyr, fs, ms1, int(events[s, 10]),
+                                             int(events[s, 11]))
         m = ms1 - ms0 + 1
         strapdown_window(acc, gyr, fs, ms0, ms1, gravity, move0, move1, settled,
                              int(nic + 0.5), quat, vel, pos, level_max_m, pre_roll_s, toe, heel,
-                             rest)
+                             up)
         p0 = _pitch(quat[0, 0], quat[0, 1], quat[0, 2], quat[0, 3])
         # loading response: orientation integrated backwards from the mid-stance
         w, x, y, z = quat[0, 0], quat[0, 1], quat[0, 2], quat[0, 3]

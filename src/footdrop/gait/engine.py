@@ -248,6 +248,7 @@ class GaitAnalysis:
         self.geometry_: dict[str, dict[str, Any]] = {}
         self.warnings_: list[str] = []
         self._phase_cache: dict[tuple[int, int], StancePhases] = {}
+        self._up_cache: dict[int, np.ndarray] = {}
         for placement in FOOT_PLACEMENTS:
             side = placement.split("_")[0]
             if placement not in recording:
@@ -276,21 +277,14 @@ class GaitAnalysis:
         self.geometry_[side]["sensor_yaw_deg"] = float(yaw)
         return float(yaw)
 
-    @staticmethod
-    def _rotation(side: str, sensor: Sensor, yaw: float) -> np.ndarray | None:
+    def _rotation(self, side: str, sensor: Sensor, yaw: float) -> np.ndarray | None:
         """Rotation into the engine's frame: the mounting roll levelled out (the stance
         gravity in the x-z plane, so that gyr_y is the foot's own sagittal rate however the
         sensor sits on the shoe's side), then the x axis turned back by ``yaw`` (deg,
         outwards positive) about the vertical. None when both are negligible."""
-        # the stance vertical from the stillest fifth of (at most ~20 000) samples
-        step = max(1, sensor.acc.shape[0] // 20000)
-        acc, gyr = sensor.acc[::step], sensor.gyr[::step]
-        ok = np.isfinite(acc).all(axis=1) & np.isfinite(gyr).all(axis=1)
-        g = np.sqrt(np.einsum("ij,ij->i", gyr, gyr))
-        still = ok & (g < np.percentile(g[ok], 20)) if ok.any() else ok
-        up = (np.mean(acc[still], axis=0, dtype=np.float64) if still.any()
-              else np.array([0.0, 0.0, 1.0]))
-        up = up / np.linalg.norm(up)
+        up = self._up_cache.get(id(sensor))
+        if up is None:  # the same samples, not yet turned in place: once per sensor
+            up = self._up_cache[id(sensor)] = _stance_up(sensor)
         roll = np.arctan2(up[1], up[2])
         rot = Rotation.from_rotvec([roll, 0.0, 0.0])  # turns up into the x-z plane
         if abs(np.degrees(roll)) < 0.5 and abs(yaw) < 0.1:
@@ -307,7 +301,7 @@ class GaitAnalysis:
         given = self._given_yaw(side)
         turn = self._turn(side, sensor, given or 0.0)
         if given is None and self.auto_yaw_deg is not None:
-            # a quick look at up to 60 swings spread over the recording gives the yaw
+            # a quick look at up to 40 swings spread over the recording gives the yaw
             yaw = self._travel_yaw(self._probe(sensor, geo, turn), side)
             if yaw is not None:
                 self.warnings_.append(
@@ -325,7 +319,7 @@ class GaitAnalysis:
         return self._collect(self._segments(sensor, side, geo, turn), side)
 
     def _probe(self, sensor: Sensor, geo: _Side, turn: np.ndarray | None,
-               n_max: int = 60) -> np.ndarray:
+               n_max: int = 40) -> np.ndarray:
         """Window results of at most ``n_max`` swings evenly spread over the segments."""
         parts = []
         for start, stop in sensor.segments:
@@ -372,6 +366,7 @@ class GaitAnalysis:
             return rot
         rotate(sensor.acc, rot, out=sensor.acc)
         rotate(sensor.gyr, rot, out=sensor.gyr)
+        self._up_cache[id(sensor)] = rot @ self._up_cache[id(sensor)]  # turned with them
         if sensor.mag is not None:
             rotate(sensor.mag, rot, out=sensor.mag)
         info = dict(sensor.alignment or {})
@@ -496,6 +491,19 @@ class GaitAnalysis:
             }
         )
         return df
+
+
+def _stance_up(sensor: Sensor) -> np.ndarray:
+    """Unit stance vertical in sensor axes, from the stillest fifth of (at most ~20 000)
+    samples."""
+    step = max(1, sensor.acc.shape[0] // 20000)
+    acc, gyr = sensor.acc[::step], sensor.gyr[::step]
+    ok = np.isfinite(acc).all(axis=1) & np.isfinite(gyr).all(axis=1)
+    g = np.sqrt(np.einsum("ij,ij->i", gyr, gyr))
+    still = ok & (g < np.percentile(g[ok], 20)) if ok.any() else ok
+    up = (np.mean(acc[still], axis=0, dtype=np.float64) if still.any()
+          else np.array([0.0, 0.0, 1.0]))
+    return up / np.linalg.norm(up)
 
 
 def _merge_hovers(swings: np.ndarray, win: np.ndarray, fs: float, lift_m: float = 0.02,

@@ -72,10 +72,13 @@ def detect_stance(
     w = max(3, int(round(window_s * fs)))
     gnorm, anorm, g_s, a_s = _smoothed_norms(acc, gyr, w)
     quiet = np.isfinite(anorm) & (g_s < still_gyr_dps)
-    gravity = float(np.median(anorm[quiet])) if quiet.any() else 9.81
+    # (medians from at most ~20 000 of the quiet samples: a day has millions)
+    q = np.flatnonzero(quiet)
+    q = q[::max(1, q.size // 20000)]
+    gravity = float(np.median(anorm[q])) if q.size else 9.81
     # sagittal direction of the acceleration (deg) of the standing foot
-    flat = (float(np.degrees(np.median(np.arctan2(acc[quiet, 0], acc[quiet, 2]))))
-            if quiet.any() else 0.0)
+    flat = (float(np.degrees(np.median(np.arctan2(acc[q, 0], acc[q, 2]))))
+            if q.size else 0.0)
     still, swings = _swings(gnorm, anorm, g_s, a_s, np.ascontiguousarray(gyr[:, 1]), gravity,
                             still_gyr_dps, still_acc_ms2, int(round(min_swing_s * fs)),
                             min_swing_peak_dps, min_toes_up_dps, int(round(1.5 * fs)),
