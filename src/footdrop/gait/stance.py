@@ -73,8 +73,8 @@ def detect_stance(
     gnorm, anorm, g_s, a_s = _smoothed_norms(acc, gyr, w)
     quiet = np.isfinite(anorm) & (g_s < still_gyr_dps)
     # (medians from at most ~20 000 of the quiet samples: a day has millions)
-    q = np.flatnonzero(quiet)
-    q = q[::max(1, q.size // 20000)]
+    step = max(1, int(np.count_nonzero(quiet)) // 20000)
+    q = np.flatnonzero(quiet[::step]) * step
     gravity = float(np.median(anorm[q])) if q.size else 9.81
     # sagittal direction of the acceleration (deg) of the standing foot
     flat = (float(np.degrees(np.median(np.arctan2(acc[q, 0], acc[q, 2]))))
