@@ -507,15 +507,19 @@ def _stance_up(sensor: Sensor) -> np.ndarray:
 
 
 def _merge_hovers(swings: np.ndarray, win: np.ndarray, fs: float, lift_m: float = 0.02,
-                  max_gap_s: float = 0.2, gap_fraction: float = 0.4) -> np.ndarray | None:
+                  high_m: float = 0.05, max_gap_s: float = 0.2,
+                  gap_fraction: float = 0.4) -> np.ndarray | None:
     """Swings with each mid-air pause joined, or None when there is none.
 
     Swings w and w+1 are one when the "stance" between them lasts at most ``max_gap_s``
     and less than ``gap_fraction`` of this walk's usual stance, and the foot ends swing w
-    at least ``lift_m`` higher than it started and swing w+1 at least as much lower (net
-    height before the level-ground drift removal). A real stance is on the floor and, in
-    one walk, lasts about as long as its neighbours; on stairs consecutive strides climb
-    (or descend) alike.
+    at least ``lift_m`` higher than it started and swing w+1 at least as much lower, or
+    swing w at least ``high_m`` higher whatever follows (net heights before the level-ground
+    drift removal; what follows a pause is integrated from a false rest), and one of the
+    two moves the foot less than 0.6 times as far as this walk's longer strides (90th
+    percentile). A real stance is on the
+    floor and, in one walk, lasts about as long as its neighbours; a fast walker's brief
+    stance lies between two full strides.
     """
     if len(swings) < 3:
         return None
@@ -523,8 +527,12 @@ def _merge_hovers(swings: np.ndarray, win: np.ndarray, fs: float, lift_m: float 
     gap = swings[1:, 0] - swings[:-1, 1]
     walking = gap[gap <= 2.0 * fs]
     usual = float(np.median(walking)) if walking.size else 0.0
-    pause = ((rise[:-1] >= lift_m) & (rise[1:] <= -lift_m) & (gap <= max_gap_s * fs)
-             & (gap < gap_fraction * usual))
+    high = ((rise[:-1] >= lift_m) & (rise[1:] <= -lift_m)) | (rise[:-1] >= high_m)
+    # and one of the two moves the foot much less far than this walk's strides do
+    length = win[:, WINDOW_FIELDS.index("length")]
+    # (the walk's strides: its longer windows, as split halves can be half of them)
+    short = np.minimum(length[:-1], length[1:]) < 0.6 * float(np.nanpercentile(length, 90))
+    pause = high & short & (gap <= max_gap_s * fs) & (gap < gap_fraction * usual)
     if not pause.any():
         return None
     out = []
