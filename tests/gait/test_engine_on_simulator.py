@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import footdrop
+from footdrop.gait.engine import GaitAnalysis
 from footdrop.simulate import simulate
 
 LATERAL = {"toe_offset": (0.19, -0.06, -0.055), "heel_offset": (-0.06, -0.06, -0.055)}
@@ -182,3 +183,15 @@ def test_slow_swing_paused_in_mid_air_is_one_swing(seed, kw):
     ratio = np.array([a.stride_length_m / b["stride_length_m"] for a, b in pairs])
     # still weak: one stride of 20 may keep half its length (docs/gait.md)
     assert (ratio < 0.8).sum() <= 1
+
+
+def test_split_swings_do_not_turn_the_sensor_yaw_around():
+    # moderate-severe foot drop at 0.4 m/s: the yaw probe's split swings (integrated from a
+    # false rest in mid-air) travelled backwards, and their median once turned the left
+    # sensor by -173°, putting FC 0.3-0.6 s early on every stride
+    res = simulate(speed=0.40, n_strides=12, left=0.65, right=0.07, fs=128.0, seed=2632)
+    engine = GaitAnalysis(**LATERAL).analyze(res.recording)
+    assert abs(engine.geometry_["left"].get("sensor_yaw_deg") or 0.0) < 20.0
+    pairs = _matched(engine.strides_, res.truth, "left")
+    assert len(pairs) >= 11
+    assert np.median([abs(a.fc_s - b["fc_s"]) for a, b in pairs]) <= 0.015

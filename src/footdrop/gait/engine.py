@@ -350,8 +350,13 @@ class GaitAnalysis:
         f = {name: win[:, i] for i, name in enumerate(WINDOW_FIELDS)}
         ok = (f["length"] > 0.3) & (np.abs(f["heading_change"]) < 10.0) & np.isfinite(
             f["travel_dir"])
-        if ok.sum() < 4:
+        # the alignment has already pointed x forwards: a window travelling more than 60°
+        # off it is an artefact (a slow swing split in mid-air integrates from a false rest)
+        # or a step sideways, and a yaw is only taken when most windows agree
+        forward = ok & (np.abs(f["travel_dir"]) < 60.0)
+        if forward.sum() < max(4, 0.75 * ok.sum()):
             return None
+        ok = forward
         # a well-mounted sensor sees its foot travel inwards by the toe-out angle:
         # towards -y on the left foot, +y on the right
         inward = np.median(f["travel_dir"][ok]) * (-1.0 if side == "left" else 1.0)
