@@ -26,9 +26,11 @@ def qmul(aw, ax, ay, az, bw, bx, by, bz):
 @njit(cache=True, inline="always")
 def qexp(vx, vy, vz):
     """Unit quaternion of the rotation vector ``v`` (rad)."""
-    angle = np.sqrt(vx * vx + vy * vy + vz * vz)
-    if angle < 1e-12:
-        return 1.0, 0.5 * vx, 0.5 * vy, 0.5 * vz
+    a2 = vx * vx + vy * vy + vz * vz
+    if a2 < 0.01:  # below 0.1 rad (a sample's turn): the series to a2**2 is exact to 1e-10
+        s = 0.5 - a2 * (1.0 / 48.0 - a2 * (1.0 / 3840.0))
+        return 1.0 - a2 * (0.125 - a2 * (1.0 / 384.0)), vx * s, vy * s, vz * s
+    angle = np.sqrt(a2)
     s = np.sin(0.5 * angle) / angle
     return np.cos(0.5 * angle), vx * s, vy * s, vz * s
 

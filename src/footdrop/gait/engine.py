@@ -499,9 +499,9 @@ class GaitAnalysis:
 
 
 def _stance_up(sensor: Sensor) -> np.ndarray:
-    """Unit stance vertical in sensor axes, from the stillest fifth of (at most ~20 000)
+    """Unit stance vertical in sensor axes, from the stillest fifth of (at most ~5 000)
     samples."""
-    step = max(1, sensor.acc.shape[0] // 20000)
+    step = max(1, sensor.acc.shape[0] // 5000)
     acc, gyr = sensor.acc[::step], sensor.gyr[::step]
     ok = np.isfinite(acc).all(axis=1) & np.isfinite(gyr).all(axis=1)
     g = np.sqrt(np.einsum("ij,ij->i", gyr, gyr))
