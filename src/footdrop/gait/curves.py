@@ -36,8 +36,8 @@ from footdrop.gait._kernels import (
     stance_gravity,
     strapdown_window,
 )
+from footdrop.gait.engine import frame_samples
 from footdrop.gait.stance import detect_stance
-from footdrop.preprocess._axes import rotate
 from footdrop.recording import Recording
 
 #: Points per normalised curve (every 2 % of the cycle or of swing).
@@ -190,10 +190,7 @@ def stride_curves(recording: Recording, engine: Any,
             here = rows[(ic_idx >= start) & (ic_idx < stop)]
             if not here.size:
                 continue
-            acc = np.ascontiguousarray(sensor.acc[start:stop])
-            gyr = np.ascontiguousarray(sensor.gyr[start:stop])
-            if turn is not None:
-                acc, gyr = rotate(acc, turn), rotate(gyr, turn)
+            acc, gyr = frame_samples(sensor, start, stop, turn)
             phases = detect_stance(acc, gyr, sensor.fs)
             events = _events(strides.iloc[here], phases, sensor.t0, sensor.fs, start,
                              stop - start, engine.settle_s)

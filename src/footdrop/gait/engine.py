@@ -325,10 +325,7 @@ class GaitAnalysis:
         for start, stop in sensor.segments:
             if stop - start < int(2 * sensor.fs):
                 continue
-            acc = np.ascontiguousarray(sensor.acc[start:stop])
-            gyr = np.ascontiguousarray(sensor.gyr[start:stop])
-            if turn is not None:
-                acc, gyr = rotate(acc, turn), rotate(gyr, turn)
+            acc, gyr = frame_samples(sensor, start, stop, turn)
             phases = detect_stance(acc, gyr, sensor.fs)
             # a turn about the vertical leaves the stance detection as it is (it rests on
             # rate and acceleration magnitudes): the full pass reuses it
@@ -383,12 +380,9 @@ class GaitAnalysis:
     def _segments(self, sensor, side, geo, turn) -> list[pd.DataFrame]:
         rows = []
         for start, stop in sensor.segments:
-            acc = np.ascontiguousarray(sensor.acc[start:stop])
-            gyr = np.ascontiguousarray(sensor.gyr[start:stop])
-            if turn is not None:
-                acc, gyr = rotate(acc, turn), rotate(gyr, turn)
             if stop - start < int(2 * sensor.fs):
                 continue
+            acc, gyr = frame_samples(sensor, start, stop, turn)
             phases = self._phase_cache.pop((id(sensor), start), None)
             if phases is None:
                 phases = detect_stance(acc, gyr, sensor.fs)
@@ -496,6 +490,17 @@ class GaitAnalysis:
             }
         )
         return df
+
+
+def frame_samples(sensor: Sensor, start: int, stop: int,
+                  turn: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Contiguous acc and gyr of samples ``start:stop``, turned by ``turn`` (the rotation
+    into the engine's frame still to apply, or None)."""
+    acc = np.ascontiguousarray(sensor.acc[start:stop])
+    gyr = np.ascontiguousarray(sensor.gyr[start:stop])
+    if turn is not None:
+        acc, gyr = rotate(acc, turn), rotate(gyr, turn)
+    return acc, gyr
 
 
 def _stance_up(sensor: Sensor) -> np.ndarray:
