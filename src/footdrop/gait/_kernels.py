@@ -317,6 +317,16 @@ def _jerk(acc, i, fs):
 
 
 @njit(cache=True)
+def _pitch_to_end(gyr, a, k0, m, fs):
+    """Sole pitch (deg, toes up positive) at window sample k0, back from the flat foot at
+    the window's closing mid-stance (sample m - 1), from the sagittal rate alone."""
+    pitch = 0.0
+    for k in range(k0, m - 1):
+        pitch += 0.5 * (gyr[a + k, 1] + gyr[a + k + 1, 1]) / fs
+    return pitch
+
+
+@njit(cache=True)
 def _trough(gyr, a, m, lo, hi, fs):
     """Most negative gyr_y (30 ms moving average) between window samples lo and hi."""
     hw = max(1, int(round(0.015 * fs)))
@@ -398,9 +408,15 @@ def window_metrics(acc, gyr, fs, windows, swings, gravity, toe, heel, ic_fractio
             if _jerk(acc, a + k, fs) >= strong_fraction * jall:
                 first_hit = k
                 break
+        # a shallow toe-first landing touches more softly than its heel then lands: the
+        # contact is the first impact of a lesser fraction just before that strong one
+        for k in range(max(late, 1, first_hit - int(round(0.05 * fs))), first_hit):
+            if _jerk(acc, a + k, fs) >= ic_fraction * jall:
+                first_hit = k
+                break
         trough = _trough(gyr, a, m, i0, i1, fs)
         toe_first = False
-        if trough > first_hit:
+        if trough >= first_hit:
             pre = _trough(gyr, a, m, i0, max(i0, min(i1, first_hit - 1)), fs)
             # a toe-first landing: the foot meets the floor toes-down, then the heel drops,
             # a rotation much faster toes-up than the swing's own. The swing must already
@@ -426,25 +442,66 @@ def window_metrics(acc, gyr, fs, windows, swings, gravity, toe, heel, ic_fractio
         # its peak rate); IC is
         # the first sample after that whose jerk reaches a fraction of the landing's peak
         # jerk (the first contact, not the louder forefoot slap that may follow)
+        # (a foot that meets the floor still turning toes-up, but slowed to three times
+        # rise_fraction, and then turns toes-up again, 40 deg/s faster, as its heel drops,
+        # lands at that impact even though the rate never fell to rise_fraction before it)
+        slowed = toe_first
+        if first_hit > trough:
+            drop = 0.0  # fastest toes-up turn within 50 ms after the impact
+            for k in range(first_hit, min(m, first_hit + int(round(0.05 * fs)) + 1)):
+                drop = min(drop, gyr[a + k, 1])
+            for k in range(trough, first_hit):
+                if (gyr[a + k, 1] >= 3.0 * rise_fraction * gyr[a + trough, 1]
+                        and gyr[a + first_hit - 1, 1] <= 0.0
+                        and drop < gyr[a + first_hit - 1, 1] - 40.0
+                        and _pitch_to_end(gyr, a, first_hit, m, fs) < 0.0):
+                    slowed = True
+                    break
         rise = trough
-        while (rise < m - 1 and not (toe_first and rise >= first_hit)
+        while (rise < m - 1 and not (slowed and rise >= first_hit)
                and gyr[a + rise, 1] < rise_fraction * gyr[a + trough, 1]):
             rise += 1
         jmax = 0.0
         for k in range(max(rise, 1), m):
             jmax = max(jmax, _jerk(acc, a + k, fs))
+        level = ic_fraction * jmax
         ic = max(rise, 1)
-        while ic < m - 1 and _jerk(acc, a + ic, fs) < ic_fraction * jmax:
+        while ic < m - 1 and _jerk(acc, a + ic, fs) < level:
             ic += 1
         # a flat foot can meet the floor while still turning toes-up and then roll over
         # onto its sole, which hides the rate's fall: when the impact found began before
         # the landing start, IC is the onset of that unbroken impact (no earlier than the
         # rate's fall to three times rise_fraction of its peak)
         if ic == max(rise, 1):
-            while (ic > trough + 1
-                   and gyr[a + ic - 1, 1] >= 3.0 * rise_fraction * gyr[a + trough, 1]
-                   and _jerk(acc, a + ic - 1, fs) >= ic_fraction * jmax):
-                ic -= 1
+            onset = ic
+            while onset > trough + 1 and _jerk(acc, a + onset - 1, fs) >= level:
+                onset -= 1
+            # sole pitch at that onset, back from the flat foot at the closing mid-stance
+            if (_pitch_to_end(gyr, a, onset, m, fs) < 0.0
+                    and gyr[a + onset - 1, 1] >= 3.0 * rise_fraction * gyr[a + trough, 1]):
+                ic = onset
+            else:
+                while (ic > trough + 1
+                       and gyr[a + ic - 1, 1] >= 3.0 * rise_fraction * gyr[a + trough, 1]
+                       and _jerk(acc, a + ic - 1, fs) >= level):
+                    ic -= 1
+        # a heel strike starts the foot's roll onto its sole: a gentle one after a swing
+        # that brakes hard in the air (slow walking) is barely louder than that braking,
+        # so an IC found more than 20 ms before the roll sets in is moved to the first
+        # impact from the sample before it
+        roll = ic
+        for k in range(ic, min(m, ic + int(round(0.15 * fs)) + 1)):
+            if gyr[a + k, 1] > gyr[a + roll, 1]:
+                roll = k
+        if gyr[a + roll, 1] >= 60.0 and _pitch_to_end(gyr, a, ic, m, fs) > 0.0:
+            r0 = roll
+            while r0 > ic and gyr[a + r0 - 1, 1] >= 0.2 * gyr[a + roll, 1]:
+                r0 -= 1
+            if ic < r0 - int(round(0.02 * fs)):
+                k = max(ic, r0 - 1)
+                while k < roll and _jerk(acc, a + k, fs) < level:
+                    k += 1
+                ic = k
         # the foot is still again once the landing has settled: no sooner than the end of
         # the movement, nor than settle_s after IC
         settled = a + min(m - 1, max(i1, ic + int(round(settle_s * fs))))

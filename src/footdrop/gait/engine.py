@@ -400,8 +400,13 @@ class GaitAnalysis:
             # a slow swing that turns too slowly for a moment in mid-air (foot drop at
             # 0.3-0.4 m/s, steppage) looks like two swings around a brief "stance": the
             # first rises and the second comes down by centimetres before drift removal
-            merged = _merge_hovers(phases.swings, win, sensor.fs)
-            if merged is not None:
+            # (again once joined: when most strides split, the walk's stride length that
+            # tells a half from a whole is only known after the first joins)
+            for _ in range(3):
+                merged = _merge_hovers(phases.swings, win, sensor.fs,
+                                       _stance_tilt_range(acc, phases.swings))
+                if merged is None:
+                    break
                 windows, keep = stance_windows(phases.score, merged, sensor.fs)
                 phases.swings, phases.windows = merged[keep], windows[keep]
                 win = self._windows(acc, gyr, sensor.fs, phases, geo)
@@ -516,14 +521,28 @@ def _stance_up(sensor: Sensor) -> np.ndarray:
     return up / np.linalg.norm(up)
 
 
-def _merge_hovers(swings: np.ndarray, win: np.ndarray, fs: float, lift_m: float = 0.02,
-                  high_m: float = 0.05, max_gap_s: float = 0.2,
-                  gap_fraction: float = 0.4) -> np.ndarray | None:
+def _stance_tilt_range(acc: np.ndarray, swings: np.ndarray) -> np.ndarray:
+    """Range (deg) of the sagittal direction of the specific force in each stance between
+    consecutive swings: a foot at rest on the floor keeps its tilt."""
+    out = np.zeros(max(0, len(swings) - 1))
+    for w in range(len(out)):
+        seg = acc[swings[w, 1]:swings[w + 1, 0]]
+        if len(seg) > 1:
+            ang = np.degrees(np.arctan2(seg[:, 0], seg[:, 2]))
+            out[w] = float(np.nanmax(ang) - np.nanmin(ang)) if np.isfinite(ang).any() else 0.0
+    return out
+
+
+def _merge_hovers(swings: np.ndarray, win: np.ndarray, fs: float,
+                  tilt_range: np.ndarray | None = None, lift_m: float = 0.02,
+                  high_m: float = 0.05, max_gap_s: float = 0.2, gap_fraction: float = 0.4,
+                  tilt_deg: float = 10.0) -> np.ndarray | None:
     """Swings with each mid-air pause joined, or None when there is none.
 
     Swings w and w+1 are one when the "stance" between them lasts at most ``max_gap_s``
     and less than ``gap_fraction`` of this walk's usual stance, and the foot ends swing w
-    at least ``lift_m`` higher than it started and swing w+1 at least as much lower, or
+    at least half ``lift_m`` higher than it started and swing w+1 at least ``lift_m``
+    lower, twice ``lift_m`` apart, or
     swing w at least ``high_m`` higher whatever follows (net heights before the level-ground
     drift removal; what follows a pause is integrated from a false rest), and one of the
     two moves the foot less than 0.6 times as far as this walk's longer strides (90th
@@ -536,8 +555,15 @@ def _merge_hovers(swings: np.ndarray, win: np.ndarray, fs: float, lift_m: float 
     rise = win[:, WINDOW_FIELDS.index("end_rise")]
     gap = swings[1:, 0] - swings[:-1, 1]
     walking = gap[gap <= 2.0 * fs]
-    usual = float(np.median(walking)) if walking.size else 0.0
-    high = ((rise[:-1] >= lift_m) & (rise[1:] <= -lift_m)) | (rise[:-1] >= high_m)
+    # (its longer stances: most of them can be mid-air pauses in a slow walk)
+    usual = float(np.percentile(walking, 75)) if walking.size else 0.0
+    high = (((rise[:-1] >= 0.5 * lift_m) & (rise[1:] <= -lift_m)
+             & (rise[:-1] - rise[1:] >= 2.0 * lift_m)) | (rise[:-1] >= high_m))
+    if tilt_range is not None:
+        # (the heights are integrated from a false rest, so a foot pausing while it tilts
+        # by more than tilt_deg, which no foot on the floor does, is in the air whatever
+        # they say)
+        high |= tilt_range > tilt_deg
     # and one of the two moves the foot much less far than this walk's strides do
     length = win[:, WINDOW_FIELDS.index("length")]
     # (the walk's strides: its longer windows, as split halves can be half of them)

@@ -22,10 +22,10 @@ _NON_NEGATIVE = ("smooth_s", "jerk_span_s", "still_dps", "still_s", "heel_off_dp
                  "confirm_s", "push_min_dps", "swing_min_dps", "jerk_min", "jerk_start",
                  "landing_s", "min_swing_s", "loading_s", "quiet_s", "rest_s", "cancel_s",
                  "max_push_s", "max_swing_s", "shank_stance_dps", "shank_toe_off_dps",
-                 "shank_peak_dps", "shank_jerk_min")
+                 "shank_peak_dps", "shank_jerk_min", "shank_load_s", "shank_stance_s")
 _FRACTIONS = ("heel_off_gate_frac", "heel_off_frac", "push_frac", "toe_off_drop", "swing_frac",
               "trough_rise", "ic_gyr_frac", "slap_frac", "jerk_frac", "min_swing_frac",
-              "landing_frac", "shank_drop", "shank_gate_frac")
+              "landing_frac", "shank_drop", "shank_gate_frac", "shank_ic_frac")
 
 
 def check_parameters(self: Any) -> None:
@@ -60,17 +60,22 @@ class SwingRules:
         if ph == SWING:
             return self._swing_step(t, g, jerk)
         if ph == STANCE:
+            # the loading response turns the shank forwards too: no toe-off right after IC
+            late = not t - self.ic_s_ < self._st_gate
             if g > self.shank_stance_dps:
                 self._above_n += 1
             elif self._prev_g > 0 >= g:  # downward zero crossing, interpolated
                 self._cross_t = t - self._dt * (-g) / (self._prev_g - g)
-            if not t - self.ic_s_ < self._st_gate:  # late stance (never before an IC)
-                if g > self._peak:  # the forward rotation of the shank before the swing
-                    self._peak, self._peak_t = g, t
+            if late and self._stances:  # once the usual stance is known
                 if self._peak >= self._po_th and g < self.shank_drop * self._peak:
                     return self._to_swing(t, g, self._peak_t)
+                if g < self._valley:  # still slowing after the loading response
+                    self._valley = g
+                    self._peak, self._peak_t = g, t
+                elif g > self._peak:  # the forward rotation that precedes the swing
+                    self._peak, self._peak_t = g, t
             if g < -self.shank_toe_off_dps:  # the swing rotation, no pre-swing peak seen
-                if self._above_n * self._dt >= 0.05:
+                if late and self._above_n * self._dt >= self.shank_stance_s:
                     cross = self._cross_t if t - self._cross_t < 0.2 else t
                     return self._to_swing(t, g, cross)
                 self._above_n = 0
@@ -81,11 +86,9 @@ class SwingRules:
                     self._imp_peak = jerk
             else:
                 self._enter_stance()
-                self._peak = 0.0
             return 0
         if g > self.shank_stance_dps:  # UNKNOWN: wait for the stance rotation
             self._enter_stance()
-            self._peak = 0.0
             self._above_n = 1
         return 0
 
@@ -103,7 +106,7 @@ class SwingRules:
         self._seen |= TOE_OFF
         self._trough, self._trough_t = g, t
         self._ms_done = False
-        self._gate = False
+        self._gate = self._calm = False
         self._land_ts.clear()
         self._land_js.clear()
         self._cross_t = -math.inf
@@ -118,6 +121,8 @@ class SwingRules:
         self._above_n = self._below_n = 0
         self._cross_t = _NAN
         self._ref = self._g
+        if self._shank:
+            self._peak, self._valley = 0.0, math.inf
 
     def _swing_step(self, t: float, g: float, jerk: float) -> int:
         if g < self._trough:
@@ -131,14 +136,19 @@ class SwingRules:
             self.mid_swing_s_ = self._trough_t
             ev = self._event(MID_SWING, t, self._trough_t)
         if not self._gate and since >= self._min_swing and self._trough <= -self.still_dps \
-                and (g > self.ic_gyr_frac * self._trough or g > -self.still_dps):
+                and (g > self._ic_frac * self._trough or g > -self.still_dps):
             self._gate = True  # latched: a toe-first landing turns the foot toes-up at once
         if self._gate:
+            if jerk < self._jerk_th:
+                self._calm = True
             if self._prev_g <= 0.0 < g:
                 self._cross_t = t - self._dt * g / (g - self._prev_g)
             if self._land_ts:  # an impact is under way: find its onset
                 return ev | self._confirm_landing(t, jerk)
-            if jerk >= self._jerk_th:
+            if jerk >= self._jerk_th and (self._calm or not self._shank):
+                # on a shank the impact must follow a quiet sample inside the gate: the jolt
+                # of the knee straightening at the end of the swing turns the shank back
+                # fast enough to open the gate while it lasts
                 self._land_ts.append(t)
                 self._land_js.append(jerk)
                 return ev | self._confirm_landing(t, jerk, first=True)
@@ -146,9 +156,10 @@ class SwingRules:
                     and t - self._cross_t < 0.1:  # the foot slaps down after a soft impact
                 return ev | self._land(t, self._cross_t, True, jerk)
             if self._shank:
-                if g > 0.2 * -self._trough and t - self._cross_t < 0.2:
-                    # turning forwards over the foot again without an impact: the landing
-                    # is the end of the swing rotation (the zero crossing)
+                if g > 0.2 * -self._trough and self.landing_s <= t - self._cross_t < 0.2:
+                    # turning forwards over the foot again, and no impact for landing_s
+                    # (the heel strike may follow the crossing): the landing is the end of
+                    # the swing rotation (the zero crossing)
                     return ev | self._land(t, self._cross_t, True)
             elif self._still_n >= self._rest_need:  # at rest without an impact
                 return ev | self._land(t, t - self.rest_s, False)
@@ -193,7 +204,8 @@ class SwingRules:
         if ok:
             self._stances.append(self.toe_off_s_ - prev)
             if self._shank:
-                self._st_gate = self.shank_gate_frac * median(self._stances)
+                self._st_gate = max(self.shank_load_s,
+                                    self.shank_gate_frac * median(self._stances))
                 self._peaks.append(self._peak)
                 self._po_th = max(self.shank_peak_dps, self.push_frac * median(self._peaks))
             else:

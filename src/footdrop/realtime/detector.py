@@ -21,9 +21,10 @@ Foot (x forward, y left, z up; positive ``gyr_y`` turns the toes down)
 - **stance** when the angular-rate magnitude stays below ``still_dps`` and the
   acceleration magnitude within about 1 m/s² of gravity for ``still_s``.
 - **heel-off** (``HEEL_OFF``): in stance, ``g`` rises above its stance baseline by more
-  than a threshold and keeps rising for ``confirm_s`` (the heel rising turns the foot
-  toes-down), no earlier after IC than ``heel_off_gate_frac ×`` the usual IC to heel-off
-  time. The threshold is ``noise_factor ×`` the stance noise, but at least
+  than a threshold and keeps rising for ``confirm_s``, and is positive (the heel rising
+  turns the foot toes-down; a toes-up rotation dying away as the foot settles rises above
+  the baseline too), no earlier after IC than ``heel_off_gate_frac ×`` the usual IC to
+  heel-off time. The threshold is ``noise_factor ×`` the stance noise, but at least
   ``heel_off_frac ×`` the median push-off peak of recent strides (``heel_off_dps`` before
   the first), within ``heel_off_min_dps``–``heel_off_max_dps``. Scaling with the push-off
   peak makes the delay nearly independent of walking speed: a slow heel rise is gentle
@@ -57,23 +58,33 @@ Foot (x forward, y left, z up; positive ``gyr_y`` turns the toes down)
 
 Shank (x forward, y left, z up along the shank)
 ------------------------------------------------
-The shank turns forwards (positive ``gyr_y``) over the standing foot, fastest just before
-the swing while the knee flexes, and backwards (negative) in the swing, deepest at
-mid-swing. Toe-off is placed, after Aminian et al. (J Biomech 35:689-699, 2002; toe-off at
-the shank-rate extremum before the mid-swing peak, in their sign convention a minimum) and
-the quasi-real-time variant of Lee & Park (Med Biol Eng Comput 49:707-712, 2011; the same
-events decided shortly after they occur, using the order of the gait events), at the
-pre-swing peak of the forward rotation: from ``shank_gate_frac ×`` the usual IC to toe-off
-time after IC, the running maximum of ``g`` (at least ``shank_peak_dps`` and
-``push_frac ×`` the median of recent pre-swing peaks) followed by ``g`` below
-``shank_drop ×`` that maximum. Event time: the peak. Before any stride is known, and when no
-such peak is seen, the swing rotation itself is the toe-off: ``g`` below
-``-shank_toe_off_dps`` after at least 0.05 s above ``+shank_stance_dps``, event time the
-interpolated zero crossing. Mid-swing and IC follow the foot rules, the impact threshold with
-the lower floor ``shank_jerk_min`` (the leg damps the heel strike); a landing without an
-impact is the shank turning forwards again (its zero crossing). Heel-off is not observable on
-the shank. (Catalfamo et al., Sensors 10:5683-5702, 2010, evaluate shank-gyroscope IC and
-foot-off against pressure insoles.)
+The shank turns forwards (positive ``gyr_y``) over the standing foot twice: right after IC
+(the loading response) and before the swing while the knee flexes; it turns backwards
+(negative) in the swing, deepest at mid-swing. Toe-off is placed, after Aminian et al.
+(J Biomech 35:689-699, 2002: toe-off at the shank-rate extremum before the mid-swing peak,
+in their sign convention a minimum, found without significant error against footswitches)
+and the quasi-real-time variant of Lee & Park (Med Biol Eng Comput 49:707-712, 2011: the
+same events decided shortly after they occur from the order of the gait events; end
+contacts 8 ms early on average), at the pre-swing peak of the forward rotation. It is looked
+for from ``max(shank_load_s, shank_gate_frac ×`` the usual IC to toe-off time) after IC,
+which leaves out the loading response; from then on the peak is the largest ``g`` since the
+last minimum (while the loading response still dies away, the peak restarts with it). It
+must reach ``shank_peak_dps`` and ``push_frac ×`` the median of recent pre-swing peaks, and
+is confirmed once ``g`` falls below ``shank_drop ×`` the peak. Event time: the peak. Before
+the first complete stride, and when no such peak is seen, the swing rotation itself is the
+toe-off: ``g`` below ``-shank_toe_off_dps`` after at least ``shank_stance_s`` above
+``+shank_stance_dps``, not before ``shank_load_s`` after IC; event time the interpolated zero
+crossing. Mid-swing follows the foot rule. IC follows the foot rule with three changes:
+the impact threshold has the lower floor ``shank_jerk_min`` (the leg damps the heel
+strike); the gate opens once ``g > shank_ic_frac ×`` the trough (or above ``-still_dps``),
+and an impact counts only after a sample below the impact threshold inside the gate (the
+jolt of the knee straightening in late swing turns the shank back fast enough to open the
+gate while it lasts); a landing without an impact is the shank turning forwards again
+(``g`` above 0.2 × the trough depth), taken at its zero crossing once ``landing_s`` has
+passed without an impact (a heel strike may follow the crossing). Heel-off is not
+observable on the shank. (Catalfamo et al., Sensors 10:5683-5702, 2010, evaluate
+shank-gyroscope IC and foot-off against pressure insoles: mean differences under 25 ms for
+IC and under 75 ms for foot-off, over 98 % detected.)
 
 Every threshold that depends on the person (push-off peak, trough depth, impact jerk, swing
 time) adapts to the median of the last ``history`` complete strides, within fixed bounds.
@@ -176,7 +187,7 @@ class GaitPhaseDetector(SwingRules):
     max_push_s, max_swing_s
         A heel rise or a swing longer than this is abandoned.
     shank_stance_dps, shank_toe_off_dps, shank_peak_dps, shank_drop, shank_gate_frac,
-    shank_jerk_min
+    shank_jerk_min, shank_load_s, shank_stance_s, shank_ic_frac
         Shank rules (see the module docstring).
     history
         Number of recent complete strides the adaptive thresholds use.
@@ -202,6 +213,8 @@ class GaitPhaseDetector(SwingRules):
                  shank_stance_dps: float = 20.0, shank_toe_off_dps: float = 20.0,
                  shank_peak_dps: float = 40.0, shank_drop: float = 0.5,
                  shank_gate_frac: float = 0.5, shank_jerk_min: float = 200.0,
+                 shank_load_s: float = 0.2, shank_stance_s: float = 0.1,
+                 shank_ic_frac: float = 0.2,
                  history: int = 7) -> None:
         self.fs = fs
         self.placement = placement
@@ -244,6 +257,9 @@ class GaitPhaseDetector(SwingRules):
         self.shank_drop = shank_drop
         self.shank_gate_frac = shank_gate_frac
         self.shank_jerk_min = shank_jerk_min
+        self.shank_load_s = shank_load_s
+        self.shank_stance_s = shank_stance_s
+        self.shank_ic_frac = shank_ic_frac
         self.history = history
 
     _ready = False
@@ -282,7 +298,8 @@ class GaitPhaseDetector(SwingRules):
         self._ho_delays: deque[float] = deque(maxlen=self.history)
         self._stances: deque[float] = deque(maxlen=self.history)
         self._ho_gate = 0.0
-        self._st_gate = math.inf
+        self._st_gate = self.shank_load_s
+        self._valley = math.inf
         self._ho_th = self.heel_off_dps
         self._po_th = self.shank_peak_dps if self._shank else self.push_min_dps
         self._sw_th = self.swing_min_dps
@@ -292,7 +309,8 @@ class GaitPhaseDetector(SwingRules):
         self._still_n = self._above_n = 0
         self._peak = self._trough = 0.0
         self._peak_t = self._trough_t = self._cross_t = self._ho_cand = _NAN
-        self._ms_done = self._gate = False
+        self._ms_done = self._gate = self._calm = False
+        self._ic_frac = self.shank_ic_frac if self._shank else self.ic_gyr_frac
         self._seen = 0
         self._imp_peak = 0.0
         self._ic_t = -math.inf
@@ -374,7 +392,10 @@ class GaitPhaseDetector(SwingRules):
             if -th < d < th:  # the baseline and its noise follow the stance, not the heel rise
                 self._ref += self._beta * d
                 self._noise += self._beta * ((d if d > 0 else -d) - self._noise)
-            if d > th and g > self._prev_g and not t - self.ic_s_ < self._ho_gate:
+            # a heel rise turns the foot toes-down (g > 0); a toes-up rotation dying away
+            # (the foot settling after the landing) rises above the baseline too
+            if d > th and g > self._prev_g and g > 0.0 \
+                    and not t - self.ic_s_ < self._ho_gate:
                 self._above_n += 1
                 if self._above_n == 1:
                     self._ho_cand = t
