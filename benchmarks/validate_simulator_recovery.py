@@ -122,6 +122,12 @@ def render(res: dict, n_cases: int, seed: int) -> str:
             lines.append(f"- {c['speed']:.2f} m/s, severity {c['severity']:.2f}/"
                          f"{c['other']:.2f}, {c['mounting']}, {c['fs']:g} Hz, seed "
                          f"{c['seed']}: {'; '.join(m)}")
+    lines += ["", "Cases that miss (exact signals):", ""]
+    for c, m in zip(cases, res["exact"], strict=True):
+        if m:
+            lines.append(f"- {c['speed']:.2f} m/s, severity {c['severity']:.2f}/"
+                         f"{c['other']:.2f}, {c['mounting']}, {c['fs']:g} Hz, seed "
+                         f"{c['seed']}: {'; '.join(m)}")
     lines += ["", END]
     return "\n".join(lines)
 

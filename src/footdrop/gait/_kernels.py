@@ -317,6 +317,25 @@ def _jerk(acc, i, fs):
 
 
 @njit(cache=True)
+def _first_hit(acc, a, start, m, jall, strong_fraction, ic_fraction, fs):
+    """First impact from window sample ``start`` whose jerk reaches ``strong_fraction`` of
+    ``jall``, moved back to a softer touch (``ic_fraction`` of it) within 50 ms before: a
+    shallow toe-first landing touches more softly than its heel then lands. Returns that
+    contact and the strong sample (``m - 1`` for both when there is none)."""
+    strong = m - 1
+    for k in range(start, m):
+        if _jerk(acc, a + k, fs) >= strong_fraction * jall:
+            strong = k
+            break
+    hit = strong
+    for k in range(max(start, strong - int(round(0.05 * fs))), strong):
+        if _jerk(acc, a + k, fs) >= ic_fraction * jall:
+            hit = k
+            break
+    return hit, strong
+
+
+@njit(cache=True)
 def _pitch_to_end(gyr, a, k0, m, fs):
     """Sole pitch (deg, toes up positive) at window sample k0, back from the flat foot at
     the window's closing mid-stance (sample m - 1), from the sagittal rate alone."""
@@ -403,37 +422,41 @@ def window_metrics(acc, gyr, fs, windows, swings, gravity, toe, heel, ic_fractio
         jall = 0.0
         for k in range(max(late, 1), m):
             jall = max(jall, _jerk(acc, a + k, fs))
-        first_hit = m - 1
-        for k in range(max(late, 1), m):
-            if _jerk(acc, a + k, fs) >= strong_fraction * jall:
-                first_hit = k
-                break
-        # a shallow toe-first landing touches more softly than its heel then lands: the
-        # contact is the first impact of a lesser fraction just before that strong one
-        for k in range(max(late, 1, first_hit - int(round(0.05 * fs))), first_hit):
-            if _jerk(acc, a + k, fs) >= ic_fraction * jall:
-                first_hit = k
-                break
+        first_hit, strong = _first_hit(acc, a, max(late, 1), m, jall, strong_fraction,
+                                       ic_fraction, fs)
         trough = _trough(gyr, a, m, i0, i1, fs)
         toe_first = False
-        if trough >= first_hit:
-            pre = _trough(gyr, a, m, i0, max(i0, min(i1, first_hit - 1)), fs)
-            # a toe-first landing: the foot meets the floor toes-down, then the heel drops,
-            # a rotation much faster toes-up than the swing's own. The swing must already
-            # have turned the foot toes-up before that impact (every swing brings the foot
-            # back from its heel-up toe-off): an impact with only toes-down rotation before
-            # it is the push-off itself, the toe leaving the floor, which in a short, quick
-            # step (a closing step into standing) falls in the late part of the movement
+        # a toe-first landing: the foot meets the floor toes-down, then the heel drops,
+        # a rotation much faster toes-up than the swing's own. The swing must already
+        # have turned the foot toes-up before that impact (every swing brings the foot
+        # back from its heel-up toe-off): an impact with only toes-down rotation before
+        # it is the push-off itself, the toe leaving the floor, which in a short, quick
+        # step (a closing step into standing) falls in the late part of the movement.
+        # The landing may come after an earlier strong impact (a toe scuff in the late
+        # swing of a dropped foot), so the impacts are tried in turn.
+        hit = first_hit
+        for _ in range(4):
+            if hit >= m - 1 or trough < hit:
+                break
+            pre = _trough(gyr, a, m, i0, max(i0, min(i1, hit - 1)), fs)
             pitch_hit = 0.0  # sole pitch at that impact, from the sagittal rate alone
-            for k in range(1, first_hit + 1):
+            for k in range(1, hit + 1):
                 pitch_hit -= 0.5 * (gyr[a + k - 1, 1] + gyr[a + k, 1]) / fs
-            toe_first = (pitch_hit < 5.0
-                         and gyr[a + pre, 1] < 0.0
-                         and gyr[a + trough, 1] < gyr[a + pre, 1] - 40.0
-                         and trough - first_hit <= int(0.15 * fs)  # heel drops at once
-                         and i1 - first_hit <= int(0.35 * fs))  # and the foot comes to rest
-            if toe_first:
+            if (pitch_hit < 5.0
+                    and gyr[a + pre, 1] < 0.0
+                    and (gyr[a + trough, 1] < gyr[a + pre, 1] - 40.0
+                         or (gyr[a + trough, 1] < gyr[a + pre, 1]
+                             and gyr[a + hit - 1, 1] <= 0.0
+                             and _pitch_to_end(gyr, a, hit, m, fs) < -2.0))
+                    and trough - hit <= int(0.15 * fs)  # heel drops at once
+                    and i1 - hit <= int(0.35 * fs)  # and the foot comes to rest
+                    and i1 - trough <= int(0.12 * fs)):  # (a scuff is followed by a swing)
+                toe_first = True
+                first_hit = hit
                 trough = pre
+                break
+            hit, strong = _first_hit(acc, a, strong + max(1, int(round(0.03 * fs))), m, jall,
+                                     strong_fraction, ic_fraction, fs)
         fc = 0
         for k in range(trough + 1):
             if gyr[a + k, 1] > gyr[a + fc, 1]:

@@ -191,7 +191,10 @@ def stride_curves(recording: Recording, engine: Any,
             if not here.size:
                 continue
             acc, gyr = frame_samples(sensor, start, stop, turn)
-            phases = detect_stance(acc, gyr, sensor.fs)
+            # the engine's own phases (mid-air pauses joined), when it kept them
+            phases = getattr(engine, "phases_", {}).get((side, start))
+            if phases is None:
+                phases = detect_stance(acc, gyr, sensor.fs)
             events = _events(strides.iloc[here], phases, sensor.t0, sensor.fs, start,
                              stop - start, engine.settle_s)
             p, h = _curves(acc, gyr, float(sensor.fs), float(phases.gravity), toe, heel, events,

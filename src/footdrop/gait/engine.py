@@ -157,6 +157,10 @@ class GaitAnalysis:
         One row per stride, the CONTRACT.md columns plus bout, turning and stair flags.
     windows_ : dict
         Per side, the raw mid-stance-to-mid-stance window results.
+    phases_ : dict
+        Per (side, first sample of the segment), the final stance phases of that segment
+        (:class:`footdrop.gait.stance.StancePhases`, in segment samples), with swings paused
+        in mid-air joined and movements that went nowhere merged into the stance.
     geometry_ : dict
         Per side: the mounting found, whether the toe and heel offsets were given or
         defaults, whether clearances are trusted (offsets given, or the validated lateral
@@ -245,6 +249,7 @@ class GaitAnalysis:
         """Run the engine on every foot sensor of ``recording`` (in the foot frame)."""
         frames = []
         self.windows_: dict[str, np.ndarray] = {}
+        self.phases_: dict[tuple[str, int], StancePhases] = {}
         self.geometry_: dict[str, dict[str, Any]] = {}
         self.warnings_: list[str] = []
         self._phase_cache: dict[tuple[int, int], StancePhases] = {}
@@ -410,6 +415,7 @@ class GaitAnalysis:
                 windows, keep = stance_windows(phases.score, merged, sensor.fs)
                 phases.swings, phases.windows = merged[keep], windows[keep]
                 win = self._windows(acc, gyr, sensor.fs, phases, geo)
+            self.phases_[(side, start)] = phases
             prev = self.windows_.get(side)
             self.windows_[side] = win if prev is None or not rows else np.vstack([prev, win])
             rows.append(self._strides_from_windows(win, phases, sensor, start, side))
