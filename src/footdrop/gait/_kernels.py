@@ -640,3 +640,23 @@ def window_metrics(acc, gyr, fs, windows, swings, gravity, toe, heel, ic_fractio
         row[18] = np.arctan2(dy, dx) / DEG
         row[19] = end_rise  # net height change before the level-ground drift removal
     return out
+
+
+@njit(cache=True)
+def stance_tilt_range(acc, swings):
+    """Range (deg) of the sagittal direction of the specific force in each stance between
+    consecutive swings (0 for stances of fewer than two finite samples): a foot at rest on
+    the floor keeps its tilt."""
+    k = swings.shape[0]
+    out = np.zeros(max(0, k - 1))
+    for w in range(k - 1):
+        lo = np.inf
+        hi = -np.inf
+        for i in range(swings[w, 1], swings[w + 1, 0]):
+            if np.isfinite(acc[i, 0]) and np.isfinite(acc[i, 2]):
+                ang = np.arctan2(acc[i, 0], acc[i, 2]) / DEG
+                lo = min(lo, ang)
+                hi = max(hi, ang)
+        if hi > lo:
+            out[w] = hi - lo
+    return out

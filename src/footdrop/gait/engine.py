@@ -24,7 +24,7 @@ from scipy.spatial.transform import Rotation
 
 from footdrop.contract import DEFAULT_OFFSETS, STRIDE_COLUMNS
 from footdrop.errors import ConfigError
-from footdrop.gait._kernels import WINDOW_FIELDS, window_metrics
+from footdrop.gait._kernels import WINDOW_FIELDS, stance_tilt_range, window_metrics
 from footdrop.gait.stance import StancePhases, detect_stance, stance_windows
 from footdrop.preprocess._axes import rotate
 from footdrop.recording import FOOT_PLACEMENTS, Recording, Sensor
@@ -409,7 +409,7 @@ class GaitAnalysis:
             # tells a half from a whole is only known after the first joins)
             for _ in range(3):
                 merged = _merge_hovers(phases.swings, win, sensor.fs,
-                                       _stance_tilt_range(acc, phases.swings))
+                                       stance_tilt_range(acc, phases.swings))
                 if merged is None:
                     break
                 windows, keep = stance_windows(phases.score, merged, sensor.fs)
@@ -525,18 +525,6 @@ def _stance_up(sensor: Sensor) -> np.ndarray:
     up = (np.mean(acc[still], axis=0, dtype=np.float64) if still.any()
           else np.array([0.0, 0.0, 1.0]))
     return up / np.linalg.norm(up)
-
-
-def _stance_tilt_range(acc: np.ndarray, swings: np.ndarray) -> np.ndarray:
-    """Range (deg) of the sagittal direction of the specific force in each stance between
-    consecutive swings: a foot at rest on the floor keeps its tilt."""
-    out = np.zeros(max(0, len(swings) - 1))
-    for w in range(len(out)):
-        seg = acc[swings[w, 1]:swings[w + 1, 0]]
-        if len(seg) > 1:
-            ang = np.degrees(np.arctan2(seg[:, 0], seg[:, 2]))
-            out[w] = float(np.nanmax(ang) - np.nanmin(ang)) if np.isfinite(ang).any() else 0.0
-    return out
 
 
 def _merge_hovers(swings: np.ndarray, win: np.ndarray, fs: float,
