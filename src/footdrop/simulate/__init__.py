@@ -10,7 +10,8 @@ BIDS-Motion, a gaitmap-style CSV, ``truth.csv`` and ``labels.json``.
 
 Optionally (``lower_back=True``, ``shanks=True``) a lower-back sensor and a sensor on each
 shank, from a pelvis driven by the feet (:mod:`.pelvis`) and two-link legs (:mod:`.leg`,
-:mod:`.body`), with their per-stride truth in ``body_truth``.
+:mod:`.body`) whose knee in walking is keyed on the gait events (:mod:`.knee`), with their
+per-stride truth in ``body_truth``.
 """
 
 from footdrop.simulate.api import (

@@ -40,7 +40,9 @@ class SimulationResult:
     ``right_shank``) at the output rate: ``t``, ``sensor``, ``R`` (segment → world),
     ``omega_dps``, ``mount``; for the lower back also ``origin`` (midpoint of the hip joints),
     ``height``, ``lateral`` (m) and ``obliquity``/``tilt``/``rotation``/``heading`` (deg);
-    for a shank ``ankle``, ``knee``, ``hip`` (m), ``knee_flexion`` and ``shank_angle`` (deg).
+    for a shank ``ankle``, ``knee``, ``hip`` (m), ``knee_flexion`` and ``shank_angle`` (deg)
+    and ``hip_gap`` (m: how far the thigh, at that knee flexion, ends short of the hip-joint
+    centre along the ankle → hip line; negative beyond it).
     ``body_truth`` has one row per stride of ``truth`` with the pelvis and shank measures
     of :func:`footdrop.simulate.body.body_truth`; ``body`` is the model.
     """

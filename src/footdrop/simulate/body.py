@@ -4,9 +4,12 @@ IMU signals and their per-stride truth.
 **Leg.** Thigh from the hip-joint centre (the pelvis origin ± half the hip width along the
 pelvis y axis) to the knee, shank from the knee to the ankle joint (:func:`ankle_point`: 8 cm
 above the sole, a quarter of the sole length ahead of the heel, :data:`.foot.ANKLE`). The knee
-solves the two-link inverse kinematics in the plane through the hip, the ankle and the
-pelvis's forward direction, bending forwards, softly limited near full extension
-(:mod:`.leg`).
+lies in the plane through the hip, the ankle and the pelvis's forward direction, bending
+forwards. In walking its flexion is a curve keyed on the foot's gait events, which flexes the
+knee with the heel rise in push-off (:mod:`.knee`); at rest and on stairs it solves the
+two-link inverse kinematics of the hip–ankle distance, softly limited near full extension
+(:mod:`.leg`). The shank always sits on the ankle joint; where the flexion and the hip–ankle
+distance disagree, the thigh ends short of (or beyond) the hip-joint centre (``hip_gap``).
 
 **Shank frame and sensor.** z from the ankle to the knee, x forwards (the pelvis's forward
 direction made perpendicular to z), y = z × x (to the left). The sensor sits at
@@ -36,7 +39,8 @@ from footdrop.simulate import sensors as sens
 from footdrop.simulate.foot import ANKLE, FootModel
 from footdrop.simulate.gait import Plan
 from footdrop.simulate.geometry import rotation
-from footdrop.simulate.leg import knee_ik, unit
+from footdrop.simulate.knee import KneeCurves
+from footdrop.simulate.leg import knee_for_flexion, soft_flexion, unit
 from footdrop.simulate.params import GaitSpec
 from footdrop.simulate.pelvis import BodySpec, PelvisModel
 
@@ -96,13 +100,31 @@ class BodyModel:
         self.pelvis = PelvisModel(plan, models, spec, body)
         off = np.asarray(body.shank_sensor, float)
         self.offsets = {s: off * [1.0, 1.0 if s == "left" else -1.0, 1.0] for s in SIDES}
+        self._knee: KneeCurves | None = None
 
-    def shank(self, side: str, ankle: np.ndarray, pel: dict[str, np.ndarray]):
-        """Knee, flexion, shank rotation, sensor point and sagittal angle for one side."""
+    @property
+    def knee(self) -> KneeCurves:
+        """The walking knee curves (:mod:`.knee`), built on first use."""
+        if self._knee is None:
+            def distance(side: str, t: np.ndarray) -> np.ndarray:
+                model = self.models[side]
+                ankle = ankle_point(model, t, model.evaluate(t))
+                return np.linalg.norm(self.pelvis.evaluate(t)[f"hip_{side}"] - ankle, axis=1)
+
+            self._knee = KneeCurves(self.plan, self.models, distance, self.body.thigh_m,
+                                    self.body.shank_m)
+        return self._knee
+
+    def shank(self, side: str, t: np.ndarray, ankle: np.ndarray, pel: dict[str, np.ndarray]):
+        """Knee, flexion, shank rotation, sensor point, sagittal angle and the thigh's gap to
+        the hip (:func:`.leg.knee_for_flexion`) for one side at times ``t``."""
         b = self.body
-        knee, flex = knee_ik(pel[f"hip_{side}"], ankle, pel["forward"], b.thigh_m, b.shank_m)
+        hip = pel[f"hip_{side}"]
+        soft = soft_flexion(np.linalg.norm(hip - ankle, axis=1), b.thigh_m, b.shank_m)
+        flex = self.knee.flexion(side, t, soft)
+        knee, gap = knee_for_flexion(hip, ankle, pel["forward"], b.thigh_m, b.shank_m, flex)
         R, pos, angle = shank_pose(knee, ankle, pel["forward"], self.offsets[side])
-        return knee, flex, R, pos, angle
+        return knee, flex, R, pos, angle, gap
 
     def shank_impacts(self, side: str) -> list[tuple[float, np.ndarray]]:
         """Velocity jumps ``(time, Δv)`` of the shank sensor at the initial contacts (the
@@ -118,7 +140,7 @@ class BodyModel:
 
         def point(t, force):
             ankle = ankle_point(model, t, model.evaluate(t, force))
-            return self.shank(side, ankle, rep)[3].reshape(3, -1, 3)
+            return self.shank(side, t, ankle, rep)[3].reshape(3, -1, 3)
 
         pre = point(np.concatenate([tc - 2 * dt, tc - dt, tc]), "swing")
         post = point(np.concatenate([tc, tc + dt, tc + 2 * dt]), "contact")
@@ -176,8 +198,9 @@ def simulate_body(model: BodyModel, t: np.ndarray, feet: dict[str, dict[str, np.
     if shanks:
         for side in SIDES:
             ankle = feet[side]["ankle"]
-            knee, flex, R, pos, angle = model.shank(side, ankle, pel)
-            extra = {"knee_flexion": np.rad2deg(flex), "shank_angle": np.rad2deg(angle)}
+            knee, flex, R, pos, angle, gap = model.shank(side, t, ankle, pel)
+            extra = {"knee_flexion": np.rad2deg(flex), "shank_angle": np.rad2deg(angle),
+                     "hip_gap": gap}
             fine[f"{side}_shank"] = {"t": t, **extra}
             emit(f"{side}_shank", R, pos,
                  {"ankle": ankle, "knee": knee, "hip": pel[f"hip_{side}"], **extra},
@@ -194,7 +217,8 @@ def body_truth(truth: pd.DataFrame, kin: dict[str, dict[str, np.ndarray]],
     """Per stride (the rows of the stride truth): pelvis excursions over the stride (IC to
     next IC), the elevation of this side of the pelvis during its swing (obliquity, positive
     with this side up: maximum, minimum and at mid-swing, where hip hiking peaks), the hip
-    hiking modelled in that swing and, with shank sensors, the shank angle and knee flexion.
+    hiking modelled in that swing and, with shank sensors, the shank angle and knee flexion
+    (at IC, at FC, largest in stance and in swing).
     Angles deg, lengths m. ``kin`` holds per-time ``pelvis`` and ``{side}_shank`` arrays."""
     hike = {s: {round(sw.t0, 9): np.rad2deg(sw.shape.hike) for sw in m.plan.swings}
             for s, m in models.items()}
@@ -229,6 +253,7 @@ def body_truth(truth: pd.DataFrame, kin: dict[str, dict[str, np.ndarray]],
                 "shank_angle_range_deg": _ptp(ang),
                 "shank_angle_ic_deg": float(np.interp(r.ic_s, k["t"], k["shank_angle"])),
                 "knee_flexion_ic_deg": float(np.interp(r.ic_s, k["t"], k["knee_flexion"])),
+                "knee_flexion_fc_deg": float(np.interp(r.fc_s, k["t"], k["knee_flexion"])),
                 "knee_flexion_max_stance_deg": float(k["knee_flexion"][a:b].max()),
                 "knee_flexion_max_swing_deg": float(k["knee_flexion"][b:c].max()),
             })

@@ -37,9 +37,10 @@ Motion, all C2 in time (the signals are second derivatives of it):
   - tilt ±2°, two cycles per stride, most anterior in late single support.
 
   Perry & Burnfield, Gait Analysis (2nd ed., 2010), give about 4° of tilt arc, 4° of
-  obliquity either side of level and 10° of rotation for free walking. The knee angles that
-  the legs then take (:mod:`.leg`) at 1.2 m/s: ~12° at contact, ~20° in loading response,
-  ~5° in terminal stance, ~45° at toe-off, ~60° peak in swing.
+  obliquity either side of level and 10° of rotation for free walking. The hip–ankle
+  distance this gives is not leg-length exact: solved from it (:mod:`.leg`), the knee stays
+  nearly straight in terminal stance up to well after heel-off, so in walking the knee is
+  keyed on the gait events instead (:mod:`.knee`).
 * **Hip hiking** (``SwingShape.hike``): in that swing the pelvis turns about the stance hip so
   that the swing side rises by ``hike · bump(s)`` (``s`` the swing fraction), on top of the
   normal obliquity; the pelvis centre rises by ``(w/2) sin`` of that and the swing foot is
