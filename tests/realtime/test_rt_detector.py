@@ -137,15 +137,17 @@ def test_standing_still_gives_no_events():
 
 @pytest.mark.parametrize("fs", [100, 1000])
 def test_shank_sensor_events(fs):
-    """Shank: toe-off once the pre-swing forward rotation has fallen to half its peak, IC
-    from the landing impact. On the simulator's shank that peak leads the true toe-off by
-    55–180 ms, so the toe-off is decided a little before or after it (docs/realtime.md)."""
+    """Shank: toe-off once the pre-swing forward rotation has fallen to 0.75 of its peak, IC
+    from the landing impact. The simulated shank's peak lies at the true toe-off (the knee
+    model of docs/simulator.md), so the toe-off is decided a steady 20-27 ms after it at
+    1 m/s (measured at both rates; confirming at half the peak took 30-40 ms)."""
     res = walk(fs=fs, speed=1.0, n_strides=12, shanks=True)
     truth = swing_truth(res)
     found, ic_est, det = detect(rows(res.recording["left_shank"]), fs, "shank")
     lat = nearest_after(found[TOE_OFF], truth["toe_off"], before=0.1, after=0.1)[3:]
     assert np.isfinite(lat).mean() >= 0.95
-    assert -0.06 <= np.nanmedian(lat) <= 0.03
+    assert 0.0 < np.nanmedian(lat) <= 0.03
+    assert np.subtract(*np.nanpercentile(lat, [75, 25])) <= 0.010
     err = nearest_after(ic_est, truth["ic"], before=0.1, after=0.1)[3:]
     assert np.isfinite(err).mean() >= 0.9
     assert np.nanmedian(np.abs(err)) <= 0.02
@@ -155,7 +157,7 @@ def test_shank_sensor_events(fs):
 
 def test_shank_toe_off_triggers_bursts():
     """With the shank sensor and the toe-off trigger, the armed controller stimulates
-    every swing after arming, starting within 60 ms of the true toe-off."""
+    every swing after arming, starting within 30 ms after the true toe-off."""
     from footdrop.realtime import StimulationConfig, replay
     from footdrop.realtime.evaluate import match_bursts, simulator_swings, summarise
 
@@ -167,11 +169,11 @@ def test_shank_toe_off_triggers_bursts():
     s = summarise(m)
     assert s["eligible"] >= 8
     assert s["trigger_rate"] == 1.0
-    assert abs(s["latency_median_ms"]) <= 60
+    assert 0 < s["latency_median_ms"] <= 30
     assert s["unmatched_bursts"] == 0
 
 
-def _shank_runs(fs, speeds, severities, n_strides=20, seed=11):
+def _shank_runs(fs, speeds, severities, n_strides=20, seed=11, **detector):
     from footdrop.realtime import StimulationConfig, replay
     from footdrop.realtime.evaluate import match_bursts, simulator_swings, summarise
 
@@ -182,7 +184,8 @@ def _shank_runs(fs, speeds, severities, n_strides=20, seed=11):
                        shanks=True)
             for side in ("left", "right"):
                 eng = replay(res.recording, side=side, placement="shank",
-                             config=StimulationConfig(trigger="toe-off", extension_s=0.05))
+                             config=StimulationConfig(trigger="toe-off", extension_s=0.05),
+                             **detector)
                 m = match_bursts(eng.bursts_, simulator_swings(res, side), trigger="toe-off",
                                  extension_s=0.05, arm_strides=3)
                 out[(speed, sev, side)] = summarise(m)
@@ -199,19 +202,40 @@ def test_shank_loading_response_is_no_toe_off():
         assert s["eligible"] >= 15, key
         assert s["trigger_rate"] == 1.0, key
         assert s["unmatched_bursts"] == 0, key
-        assert -80 <= s["latency_median_ms"] <= 30, key
+        assert 0 < s["latency_median_ms"] <= 30, key
 
 
 @pytest.mark.parametrize("fs", [100, 1000])
 def test_shank_knee_jolt_and_late_heel_strike_are_not_the_landing(fs):
     """Shank IC: the jolt of the knee straightening in late swing (slow walking) and the
     shank turning forwards just before the heel strike (fast walking) are not the landing;
-    bursts end within 30 ms of the true IC + extension for nearly every swing."""
+    every swing is stimulated and its burst ends within 30 ms of the true IC + extension.
+
+    At 100 Hz a heel strike's jerk depends on where the samples fall: on these walks (seed
+    11, 4 severities) 5 % of the impacts reach less than 0.38-0.46 × the median impact,
+    around the threshold of 0.35 ×. Without the weaker threshold after the swing rotation
+    (the upward zero crossing) such a landing was missed: at 0.4 m/s the second one of the
+    left shank, still under the start threshold (the stride spanning the lost landing
+    taught a stance of 2.9 s, and no swing of that walk was stimulated), at 1.6 m/s single
+    strides, whose landing was then put at the zero crossing, about 34 ms early (88 % of
+    the left shank's bursts within 30 ms)."""
     runs = _shank_runs(fs, (0.4, 1.6), ("none",))
     for key, s in runs.items():
         assert s["trigger_rate"] == 1.0, key
-        assert s["off_within_30ms"] >= 0.85, key
+        assert s["off_within_30ms"] >= 0.95, key
         assert abs(s["off_median_ms"]) <= 10, key
+
+
+def test_shank_heel_strike_must_start_from_quiet_after_the_swing():
+    """The weaker impact threshold after the shank's upward zero crossing counts a jolt only
+    once the jerk has been below it after the crossing: at 0.4 m/s the knee-extension jolt
+    is still dying away at the crossing, 45-55 ms before the heel strike, and taken for the
+    landing it ended the landing watch (landing_s) before the heel strike came (IC 35-60 ms
+    early; 77 % of the bursts within 30 ms on this walk without the rule)."""
+    runs = _shank_runs(100, (0.4,), ("mild",), seed=2)
+    for key, s in runs.items():
+        assert s["trigger_rate"] == 1.0, key
+        assert s["off_within_30ms"] >= 0.9, key
 
 
 def test_settling_foot_is_no_heel_rise():
@@ -265,3 +289,58 @@ def test_bad_detector_parameters(kw):
     with pytest.raises(ConfigError) as err:
         GaitPhaseDetector(**kw).reset()
     assert err.value.fix
+
+
+@pytest.mark.parametrize("fs", [100, 1000])
+def test_swing_without_landing_is_no_stride(fs):
+    """A landing the detector misses (here the accelerations across the second heel strike
+    of a slow walk replaced by a straight line: no impact) lets the swing time out
+    (max_swing_s). The IC after it ends no complete stride: counted as one, this stride of
+    two swings taught the shank detector a stance of 2.9 s at the start of the walk, the
+    strides after it a wrong toe-off and a swing of 1.3 s, and it then found only 15-23 %
+    of the remaining landings (the minimum swing time it had learned was too long)."""
+    res = walk(fs=fs, speed=0.4, n_strides=14, shanks=True)
+    truth = swing_truth(res)
+    a = np.array(rows(res.recording["left_shank"]))
+    lost = truth["ic"][1]
+    i0, i1 = np.flatnonzero((a[:, 0] > lost - 0.06) & (a[:, 0] < lost + 0.25))[[0, -1]]
+    for c in (1, 2, 3):
+        a[i0:i1 + 1, c] = np.linspace(a[i0, c], a[i1, c], i1 - i0 + 1)
+    found, ic_est, det = detect([tuple(r) for r in a], fs, "shank")
+    later = truth["ic"][truth["ic"] > lost + 1.0]
+    err = nearest_after(ic_est, later, before=0.1, after=0.1)
+    assert np.isfinite(err).mean() >= 0.9
+    assert np.nanmedian(np.abs(err)) <= 0.01
+    assert abs(det.median_stance_s_ - np.median(truth["toe_off"][2:] - truth["ic"][1:-1])) < 0.1
+    lat = nearest_after(found[TOE_OFF], truth["toe_off"][truth["toe_off"] > lost + 4.0],
+                        before=0.1, after=0.1)  # two strides to learn the stance again
+    assert np.isfinite(lat).all()
+
+
+@pytest.mark.parametrize("fs", [100, 1000])
+def test_stair_descent_reach_is_no_forefoot_slap(fs):
+    """Going down stairs, the swinging foot turns toes-down in the air as it reaches for the
+    step below, after a weak toes-up swing rotation. The soft-landing rule (the forefoot
+    slapping down after a heel strike too soft for the impact threshold) needs a confirmed
+    mid-swing: taken for a slap, the reach put IC 270-360 ms early, the real landing's
+    heel drop then passed for a foot lifted flat (a toe-off), the stride broke and the
+    controller stayed disarmed for the rest of the flight (6 of 10 stair swings of the left
+    foot stimulated at 100 Hz and 1 kHz)."""
+    from footdrop.realtime import StimulationConfig, replay
+    from footdrop.simulate import simulate
+
+    protocol = [("stand", 2), ("walk", 6), ("stairs", 10), ("walk", 6),
+                ("stairs", 10, {"direction": "down"}), ("walk", 4), ("stand", 2)]
+    res = simulate(protocol=protocol, fs=fs, seed=5)
+    stair = sorted((s for s in res.plan.steps if s.side == "left" and s.stairs),
+                   key=lambda s: s.fc)
+    gap = int(np.argmax(np.diff([s.fc for s in stair])))  # the walk between the flights
+    down = stair[gap + 1:]
+    found, ic_est, _ = detect(rows(res.recording), fs)
+    err = nearest_after(ic_est, np.array([s.ic for s in down]), before=0.4, after=0.1)
+    assert np.isfinite(err).all()
+    assert np.abs(err).max() <= 0.03
+    on = replay(res.recording, side="left",
+                config=StimulationConfig(trigger="toe-off")).bursts_["on_s"].to_numpy(float)
+    hit = sum(((on >= s.fc - 0.6) & (on < s.ic)).any() for s in stair)
+    assert hit >= 9

@@ -11,6 +11,7 @@ from footdrop.errors import ConfigError
 
 #: Event flags returned by :meth:`GaitPhaseDetector.update` (bitwise OR).
 HEEL_OFF, TOE_OFF, MID_SWING, IC, CANCEL = 1, 2, 4, 8, 16
+_LOST = 32  # internal: a swing since the last IC ended without a landing
 EVENT_NAMES = {HEEL_OFF: "heel-off", TOE_OFF: "toe-off", MID_SWING: "mid-swing", IC: "ic",
                CANCEL: "cancel"}
 #: Phases (:attr:`GaitPhaseDetector.phase_`).
@@ -25,7 +26,8 @@ _NON_NEGATIVE = ("smooth_s", "jerk_span_s", "still_dps", "still_s", "heel_off_dp
                  "shank_peak_dps", "shank_jerk_min", "shank_load_s", "shank_stance_s")
 _FRACTIONS = ("heel_off_gate_frac", "heel_off_frac", "push_frac", "toe_off_drop", "swing_frac",
               "trough_rise", "ic_gyr_frac", "slap_frac", "jerk_frac", "min_swing_frac",
-              "landing_frac", "shank_drop", "shank_gate_frac", "shank_ic_frac")
+              "landing_frac", "shank_drop", "shank_gate_frac", "shank_ic_frac",
+              "shank_cross_frac")
 
 
 def check_parameters(self: Any) -> None:
@@ -106,7 +108,7 @@ class SwingRules:
         self._seen |= TOE_OFF
         self._trough, self._trough_t = g, t
         self._ms_done = False
-        self._gate = self._calm = False
+        self._gate = self._calm = self._quiet = False
         self._land_ts.clear()
         self._land_js.clear()
         self._cross_t = -math.inf
@@ -139,21 +141,35 @@ class SwingRules:
                 and (g > self._ic_frac * self._trough or g > -self.still_dps):
             self._gate = True  # latched: a toe-first landing turns the foot toes-up at once
         if self._gate:
-            if jerk < self._jerk_th:
-                self._calm = True
             if self._prev_g <= 0.0 < g:
                 self._cross_t = t - self._dt * g / (g - self._prev_g)
+                self._quiet = False
+            th = self._jerk_th
+            if self._shank:
+                # the impact must follow a quiet sample inside the gate: the jolt of the
+                # knee straightening at the end of the swing turns the shank back fast
+                # enough to open the gate while it lasts. Once the swing rotation is over
+                # (the upward zero crossing), a weaker jolt (shank_cross_frac of the
+                # threshold) that starts from a quiet sample after it is the heel strike.
+                low = self.shank_cross_frac * th
+                after = self._cross_t > -math.inf
+                if jerk < th:
+                    self._calm = True
+                if after and jerk < low:
+                    self._quiet = True
+                impact = (jerk >= th and self._calm) or (after and self._quiet and jerk >= low)
+            else:
+                impact = jerk >= th
             if self._land_ts:  # an impact is under way: find its onset
                 return ev | self._confirm_landing(t, jerk)
-            if jerk >= self._jerk_th and (self._calm or not self._shank):
-                # on a shank the impact must follow a quiet sample inside the gate: the jolt
-                # of the knee straightening at the end of the swing turns the shank back
-                # fast enough to open the gate while it lasts
+            if impact:
                 self._land_ts.append(t)
                 self._land_js.append(jerk)
                 return ev | self._confirm_landing(t, jerk, first=True)
-            if not self._shank and g > self.slap_frac * -self._trough \
-                    and t - self._cross_t < 0.1:  # the foot slaps down after a soft impact
+            # the foot slaps down after a soft impact; only after a confirmed mid-swing (going
+            # down stairs the foot turns toes-down in the air, reaching for the step below)
+            if not self._shank and self._ms_done and g > self.slap_frac * -self._trough \
+                    and t - self._cross_t < 0.1:
                 return ev | self._land(t, self._cross_t, True, jerk)
             if self._shank:
                 if g > 0.2 * -self._trough and self.landing_s <= t - self._cross_t < 0.2:
@@ -169,8 +185,9 @@ class SwingRules:
             self._seen &= ~(TOE_OFF | HEEL_OFF)
             self._enter_stance()
             return ev | self._event(CANCEL, t, t)
-        if since > self.max_swing_s:
+        if since > self.max_swing_s:  # no landing: the next IC ends no complete stride
             self.phase_ = UNKNOWN
+            self._seen |= _LOST
         return ev
 
     def _confirm_landing(self, t: float, jerk: float, first: bool = False) -> int:
@@ -198,8 +215,8 @@ class SwingRules:
         self._ic_t = t
         self.stride_s_ = at - prev
         self.swing_s_ = at - self.toe_off_s_
-        need = TOE_OFF
-        ok = impact and (self._seen & need) == need and 0.4 <= self.stride_s_ <= 4.0
+        ok = impact and (self._seen & (TOE_OFF | _LOST)) == TOE_OFF \
+            and 0.4 <= self.stride_s_ <= 4.0
         self.stride_ok_ = ok
         if ok:
             self._stances.append(self.toe_off_s_ - prev)

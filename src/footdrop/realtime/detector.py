@@ -52,9 +52,13 @@ Foot (x forward, y left, z up; positive ``gyr_y`` turns the toes down)
   with a bounded wait). Event time: the middle of the jerk span.
   Once open, the gate stays open (a toe-first landing turns the foot toes-up at once).
   A heel strike too soft for the threshold is recognised by the forefoot slapping down
-  (``g`` rising above ``slap_frac ×`` the trough depth right after crossing zero). A
-  foot at rest for ``rest_s`` after its swing without an impact ends the swing too (a late
-  IC, flagged: the stride does not count towards arming).
+  (``g`` rising above ``slap_frac ×`` the trough depth right after crossing zero), after a
+  confirmed mid-swing only (going down stairs the foot turns toes-down in the air as it
+  reaches for the step below, after a weak toes-up rotation). A foot at rest for
+  ``rest_s`` after its swing without an impact ends the swing too (a late IC, flagged: the
+  stride does not count towards arming). A swing with no landing within ``max_swing_s``
+  is abandoned, and the IC after it ends no complete stride (it spans two swings; learnt
+  from, it would teach the detector a stance and swing far too long).
 
 Shank (x forward, y left, z up along the shank)
 ------------------------------------------------
@@ -70,21 +74,29 @@ for from ``max(shank_load_s, shank_gate_frac ×`` the usual IC to toe-off time) 
 which leaves out the loading response; from then on the peak is the largest ``g`` since the
 last minimum (while the loading response still dies away, the peak restarts with it). It
 must reach ``shank_peak_dps`` and ``push_frac ×`` the median of recent pre-swing peaks, and
-is confirmed once ``g`` falls below ``shank_drop ×`` the peak. Event time: the peak. Before
-the first complete stride, and when no such peak is seen, the swing rotation itself is the
-toe-off: ``g`` below ``-shank_toe_off_dps`` after at least ``shank_stance_s`` above
-``+shank_stance_dps``, not before ``shank_load_s`` after IC; event time the interpolated zero
-crossing. Mid-swing follows the foot rule. IC follows the foot rule with three changes:
-the impact threshold has the lower floor ``shank_jerk_min`` (the leg damps the heel
-strike); the gate opens once ``g > shank_ic_frac ×`` the trough (or above ``-still_dps``),
-and an impact counts only after a sample below the impact threshold inside the gate (the
-jolt of the knee straightening in late swing turns the shank back fast enough to open the
-gate while it lasts); a landing without an impact is the shank turning forwards again
-(``g`` above 0.2 × the trough depth), taken at its zero crossing once ``landing_s`` has
-passed without an impact (a heel strike may follow the crossing). Heel-off is not
-observable on the shank. (Catalfamo et al., Sensors 10:5683-5702, 2010, evaluate
-shank-gyroscope IC and foot-off against pressure insoles: mean differences under 25 ms for
-IC and under 75 ms for foot-off, over 98 % detected.)
+is confirmed once ``g`` falls below ``shank_drop ×`` the peak (0.75, as on the foot: the
+rate falls steeply once the swing begins, and a fall of a quarter stays clear of sensor
+noise; see ``docs/realtime.md``). Event time: the peak. Before the first
+complete stride, and when no such peak is seen, the swing rotation itself is the toe-off:
+``g`` below ``-shank_toe_off_dps`` after at least ``shank_stance_s`` above
+``+shank_stance_dps``, not before ``shank_load_s`` after IC; event time the interpolated
+zero crossing. Mid-swing follows the foot rule. IC follows the foot rule with these
+changes: the impact threshold has the lower floor ``shank_jerk_min`` (the leg damps the
+heel strike); the gate opens once ``g > shank_ic_frac ×`` the trough (or above
+``-still_dps``), and an impact counts only after a sample below the impact threshold inside
+the gate (the jolt of the knee straightening in late swing turns the shank back fast enough
+to open the gate while it lasts). Once the swing rotation is over (``g`` crossed zero
+upwards; on the simulator the heel strikes 35-55 ms later), a jolt of
+``shank_cross_frac ×`` the threshold already counts, provided the jerk was below that
+level at some sample after the crossing (at slow speeds the knee-extension jolt is still
+dying away at the crossing): the shank's heel strike reaches the threshold in most
+strides, but not in all (at 100 Hz its sampled jerk varies with where the samples fall).
+A landing without any impact is the
+shank turning forwards again (``g`` above 0.2 × the trough depth), taken at its zero
+crossing once ``landing_s`` has passed without an impact. Heel-off is not observable on the
+shank. (Catalfamo et al., Sensors 10:5683-5702, 2010, evaluate shank-gyroscope IC and
+foot-off against pressure insoles: mean differences under 25 ms for IC and under 75 ms for
+foot-off, over 98 % detected.)
 
 Every threshold that depends on the person (push-off peak, trough depth, impact jerk, swing
 time) adapts to the median of the last ``history`` complete strides, within fixed bounds.
@@ -187,7 +199,7 @@ class GaitPhaseDetector(SwingRules):
     max_push_s, max_swing_s
         A heel rise or a swing longer than this is abandoned.
     shank_stance_dps, shank_toe_off_dps, shank_peak_dps, shank_drop, shank_gate_frac,
-    shank_jerk_min, shank_load_s, shank_stance_s, shank_ic_frac
+    shank_jerk_min, shank_load_s, shank_stance_s, shank_ic_frac, shank_cross_frac
         Shank rules (see the module docstring).
     history
         Number of recent complete strides the adaptive thresholds use.
@@ -211,10 +223,10 @@ class GaitPhaseDetector(SwingRules):
                  cancel_s: float = 0.08,
                  max_push_s: float = 1.0, max_swing_s: float = 1.5,
                  shank_stance_dps: float = 20.0, shank_toe_off_dps: float = 20.0,
-                 shank_peak_dps: float = 40.0, shank_drop: float = 0.5,
+                 shank_peak_dps: float = 40.0, shank_drop: float = 0.75,
                  shank_gate_frac: float = 0.5, shank_jerk_min: float = 200.0,
                  shank_load_s: float = 0.2, shank_stance_s: float = 0.1,
-                 shank_ic_frac: float = 0.2,
+                 shank_ic_frac: float = 0.2, shank_cross_frac: float = 0.5,
                  history: int = 7) -> None:
         self.fs = fs
         self.placement = placement
@@ -260,6 +272,7 @@ class GaitPhaseDetector(SwingRules):
         self.shank_load_s = shank_load_s
         self.shank_stance_s = shank_stance_s
         self.shank_ic_frac = shank_ic_frac
+        self.shank_cross_frac = shank_cross_frac
         self.history = history
 
     _ready = False
@@ -309,7 +322,7 @@ class GaitPhaseDetector(SwingRules):
         self._still_n = self._above_n = 0
         self._peak = self._trough = 0.0
         self._peak_t = self._trough_t = self._cross_t = self._ho_cand = _NAN
-        self._ms_done = self._gate = self._calm = False
+        self._ms_done = self._gate = self._calm = self._quiet = False
         self._ic_frac = self.shank_ic_frac if self._shank else self.ic_gyr_frac
         self._seen = 0
         self._imp_peak = 0.0
