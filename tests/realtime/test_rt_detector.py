@@ -344,3 +344,32 @@ def test_stair_descent_reach_is_no_forefoot_slap(fs):
                 config=StimulationConfig(trigger="toe-off")).bursts_["on_s"].to_numpy(float)
     hit = sum(((on >= s.fc - 0.6) & (on < s.ic)).any() for s in stair)
     assert hit >= 9
+
+
+def test_braking_jolt_before_the_roll_is_not_the_heel_strike():
+    """A jolt as the toes-up swing rotation stops, 30 ms before the heel strike (the swing
+    braking in the air, as on some Voisard strides), crosses the impact threshold first.
+    The foot's roll onto its sole (toes down, >= roll_dps) begins only at the heel strike:
+    an onset more than roll_gap_s before the roll sets in is moved to the impact there.
+    Without the rule (roll_dps out of reach) IC is put at the jolt, about 35 ms early, on
+    the strides whose own heel strike is not twice as large as the jolt."""
+    fs = 100
+    res = walk(fs=fs, speed=1.1, n_strides=12)
+    truth = swing_truth(res)
+    samples = [list(s) for s in rows(res.recording)]
+    t = np.array([s[0] for s in samples])
+    for ic in truth["ic"][2:]:
+        i = int(np.argmin(np.abs(t - (ic - 0.03))))
+        samples[i][1] += 25.0  # one-sample spike along x: jerk 2500 m/s³ twice
+    samples = [tuple(s) for s in samples]
+
+    def ic_errors(**kw):
+        det = GaitPhaseDetector(fs=fs, **kw).reset()
+        est = [det.ic_s_ for s in samples if det.update(*s) & IC]
+        return nearest_after(np.array(est), truth["ic"][4:], before=0.1, after=0.1)
+
+    err = ic_errors()
+    assert np.isfinite(err).all()
+    assert np.max(np.abs(err)) <= 0.015
+    early = ic_errors(roll_dps=1e6)
+    assert np.sum(early <= -0.025) >= 3

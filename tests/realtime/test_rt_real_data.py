@@ -92,8 +92,9 @@ def test_voisard_heel_off_no_bursts_while_standing(voisard_trials):
 @pytest.mark.parametrize("trigger", ["toe-off", "heel-off"])
 def test_voisard_all_trials_issue_targets(voisard, trigger):
     """All 58 annotated trials: at least 99 % of the eligible level-walking swings are
-    stimulated, nearly 90 % of the bursts end within 30 ms of the annotated IC + extension
-    (the annotations sit on a 10 ms grid), and nothing starts while standing."""
+    stimulated, over 90.5 % of the bursts end within 30 ms of the annotated IC + extension
+    (the annotations sit on a 10 ms grid; 90.3 % / 90.4 % before the roll rule moved a
+    braking jolt's IC to the heel strike), and nothing starts while standing."""
     import pandas as pd
 
     from footdrop.validation.annotations import (
@@ -116,6 +117,6 @@ def test_voisard_all_trials_issue_targets(voisard, trigger):
     s = summarise(pd.concat(frames, ignore_index=True))
     assert s["eligible"] >= 850
     assert s["trigger_rate"] >= 0.99
-    assert s["off_within_30ms"] >= 0.88
+    assert s["off_within_30ms"] >= 0.905
     assert abs(s["off_median_ms"]) <= 10
     assert standing == 0

@@ -21,12 +21,13 @@ _NAN = float("nan")
 _NON_NEGATIVE = ("smooth_s", "jerk_span_s", "still_dps", "still_s", "heel_off_dps",
                  "heel_off_min_dps", "heel_off_max_dps", "baseline_s", "noise_factor",
                  "confirm_s", "push_min_dps", "swing_min_dps", "jerk_min", "jerk_start",
-                 "landing_s", "min_swing_s", "loading_s", "quiet_s", "rest_s", "cancel_s",
-                 "max_push_s", "max_swing_s", "shank_stance_dps", "shank_toe_off_dps",
+                 "landing_s", "roll_dps", "roll_gap_s", "min_swing_s", "loading_s", "quiet_s",
+                 "rest_s", "cancel_s", "max_push_s", "max_swing_s", "shank_stance_dps",
+                 "shank_toe_off_dps",
                  "shank_peak_dps", "shank_jerk_min", "shank_load_s", "shank_stance_s")
 _FRACTIONS = ("heel_off_gate_frac", "heel_off_frac", "push_frac", "toe_off_drop", "swing_frac",
               "trough_rise", "ic_gyr_frac", "slap_frac", "jerk_frac", "min_swing_frac",
-              "landing_frac", "shank_drop", "shank_gate_frac", "shank_ic_frac",
+              "landing_frac", "roll_frac", "shank_drop", "shank_gate_frac", "shank_ic_frac",
               "shank_cross_frac")
 
 
@@ -111,6 +112,7 @@ class SwingRules:
         self._gate = self._calm = self._quiet = False
         self._land_ts.clear()
         self._land_js.clear()
+        self._land_gs.clear()
         self._cross_t = -math.inf
         self._still_n = 0
         return self._event(TOE_OFF, t, at)
@@ -198,15 +200,31 @@ class SwingRules:
         if not first:
             ts.append(t)
             js.append(jerk)
+        self._land_gs.append(self._g)
         if t - ts[0] < self._land_wait:
             return 0
         top = max(js)
         k = 0
         while js[k] < self.landing_frac * top:
             k += 1
+        gs = self._land_gs
+        roll = max(gs)
+        if not self._shank and roll >= self.roll_dps:
+            # the foot rolls onto its sole (toes down) within the watch: a jolt more than
+            # roll_gap_s before that roll sets in was the swing braking in the air, not the
+            # heel strike; IC is the first impact from the sample before the roll onset
+            r0 = 0
+            while gs[r0] < self.roll_frac * roll:
+                r0 += 1
+            if k < r0 - self._roll_gap:
+                for j in range(r0 - 1, len(js)):
+                    if js[j] >= self.landing_frac * top:
+                        k = j
+                        break
         at = ts[k] - self._jhalf
         ts.clear()
         js.clear()
+        self._land_gs.clear()
         return self._land(t, at, True, top)
 
     def _land(self, t: float, at: float, impact: bool, jerk: float = 0.0) -> int:

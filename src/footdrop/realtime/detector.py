@@ -49,7 +49,12 @@ Foot (x forward, y left, z up; positive ``gyr_y`` turns the toes down)
   first of those samples whose jerk reaches ``landing_frac`` of their largest: the onset of
   this landing's own impact rather than the late-swing deceleration that may cross the
   threshold first (the offline engine's rule, IC at a fraction of the landing's peak jerk,
-  with a bounded wait). Event time: the middle of the jerk span.
+  with a bounded wait). If the foot begins to roll onto its sole within that watch (``g``
+  reaches ``roll_dps``; the roll sets in at the first watched sample above ``roll_frac ×``
+  the largest ``g`` seen) more than ``roll_gap_s`` after the IC found, that IC was the swing
+  braking in the air: IC moves to the first watched sample from the one before the roll
+  onset whose jerk reaches the same fraction (the offline engine's roll rule, within the
+  watch). Event time: the middle of the jerk span.
   Once open, the gate stays open (a toe-first landing turns the foot toes-up at once).
   A heel strike too soft for the threshold is recognised by the forefoot slapping down
   (``g`` rising above ``slap_frac ×`` the trough depth right after crossing zero), after a
@@ -102,8 +107,8 @@ Every threshold that depends on the person (push-off peak, trough depth, impact 
 time) adapts to the median of the last ``history`` complete strides, within fixed bounds.
 The work per sample is constant: scalar arithmetic on a handful of state variables and a
 ring buffer of ``k`` accelerations (and, during a landing, at most ``landing_s`` of jerk
-values); medians are taken once per stride over at most ``history`` values. No future sample
-is used: every decision is made at the sample that completes its rule, and the rules'
+and rate values); medians are taken once per stride over at most ``history`` values. No
+future sample is used: every decision is made at the sample that completes its rule, and the rules'
 confirmation times are the latency. For the trigger events (heel-off, toe-off) that is all;
 the IC estimate may lie up to ``landing_s`` before its decision (a fixed look-ahead, which
 the engine keeps no longer than the stimulation's extension after IC).
@@ -183,6 +188,12 @@ class GaitPhaseDetector(SwingRules):
         Once the impact threshold is reached, the landing is watched for ``landing_s``; IC
         is the first of those samples whose jerk reaches ``landing_frac`` of their largest.
         ``landing_s`` is the IC's fixed look-ahead (0 decides at the threshold itself).
+    roll_dps, roll_frac, roll_gap_s
+        Foot only: if ``gyr_y`` reaches ``roll_dps`` within the landing watch (the foot
+        rolling onto its sole), the roll sets in at the first watched sample above
+        ``roll_frac ×`` its largest value there; an IC more than ``roll_gap_s`` before
+        that onset moves to the first watched sample from the one before it whose jerk
+        reaches ``landing_frac`` of the largest.
     min_swing_s, min_swing_frac
         IC is not accepted earlier than ``max(min_swing_s, min_swing_frac ×`` median swing
         time) after toe-off (a toe scuff in mid-swing is not a landing).
@@ -218,6 +229,7 @@ class GaitPhaseDetector(SwingRules):
                  jerk_min: float = 800.0,
                  jerk_frac: float = 0.35, jerk_start: float = 1500.0,
                  landing_s: float = 0.05, landing_frac: float = 0.5,
+                 roll_dps: float = 60.0, roll_frac: float = 0.2, roll_gap_s: float = 0.02,
                  min_swing_s: float = 0.12, min_swing_frac: float = 0.6,
                  loading_s: float = 0.08, quiet_s: float = 0.2, rest_s: float = 0.1,
                  cancel_s: float = 0.08,
@@ -255,6 +267,9 @@ class GaitPhaseDetector(SwingRules):
         self.jerk_start = jerk_start
         self.landing_s = landing_s
         self.landing_frac = landing_frac
+        self.roll_dps = roll_dps
+        self.roll_frac = roll_frac
+        self.roll_gap_s = roll_gap_s
         self.min_swing_s = min_swing_s
         self.min_swing_frac = min_swing_frac
         self.loading_s = loading_s
@@ -329,7 +344,9 @@ class GaitPhaseDetector(SwingRules):
         self._ic_t = -math.inf
         self._land_ts: list[float] = []
         self._land_js: list[float] = []
+        self._land_gs: list[float] = []
         self._land_wait = self.landing_s - 0.5 * self._dt  # samples at or after the span
+        self._roll_gap = round(self.roll_gap_s * fs)
         self._prev_g = 0.0
         self.phase_ = UNKNOWN
         self.heel_off_s_ = self.toe_off_s_ = self.mid_swing_s_ = self.ic_s_ = _NAN
