@@ -116,18 +116,13 @@ def render(res: dict, n_cases: int, seed: int) -> str:
     x = sum(not m for m in res["exact"])
     lines.append(f"| all | {len(cases)} | {e} ({100 * e / len(cases):.0f} %) | "
                  f"{x} ({100 * x / len(cases):.0f} %) |")
-    lines += ["", "Cases that miss (default sensor errors):", ""]
-    for c, m in zip(cases, res["errors"], strict=True):
-        if m:
-            lines.append(f"- {c['speed']:.2f} m/s, severity {c['severity']:.2f}/"
-                         f"{c['other']:.2f}, {c['mounting']}, {c['fs']:g} Hz, seed "
-                         f"{c['seed']}: {'; '.join(m)}")
-    lines += ["", "Cases that miss (exact signals):", ""]
-    for c, m in zip(cases, res["exact"], strict=True):
-        if m:
-            lines.append(f"- {c['speed']:.2f} m/s, severity {c['severity']:.2f}/"
-                         f"{c['other']:.2f}, {c['mounting']}, {c['fs']:g} Hz, seed "
-                         f"{c['seed']}: {'; '.join(m)}")
+    for key, title in (("errors", "default sensor errors"), ("exact", "exact signals")):
+        lines += ["", f"Cases that miss ({title}):", ""]
+        for c, m in zip(cases, res[key], strict=True):
+            if m:
+                lines.append(f"- {c['speed']:.2f} m/s, severity {c['severity']:.2f}/"
+                             f"{c['other']:.2f}, {c['mounting']}, {c['fs']:g} Hz, seed "
+                             f"{c['seed']}: {'; '.join(m)}")
     lines += ["", END]
     return "\n".join(lines)
 

@@ -469,17 +469,16 @@ def window_metrics(acc, gyr, fs, windows, swings, gravity, toe, heel, ic_fractio
         # rise_fraction, and then turns toes-up again, 40 deg/s faster, as its heel drops,
         # lands at that impact even though the rate never fell to rise_fraction before it)
         slowed = toe_first
-        if first_hit > trough:
+        if first_hit > trough and gyr[a + first_hit - 1, 1] <= 0.0:
             drop = 0.0  # fastest toes-up turn within 50 ms after the impact
             for k in range(first_hit, min(m, first_hit + int(round(0.05 * fs)) + 1)):
                 drop = min(drop, gyr[a + k, 1])
+            fastest = gyr[a + trough, 1]  # slowest toes-up rate before the impact
             for k in range(trough, first_hit):
-                if (gyr[a + k, 1] >= 3.0 * rise_fraction * gyr[a + trough, 1]
-                        and gyr[a + first_hit - 1, 1] <= 0.0
-                        and drop < gyr[a + first_hit - 1, 1] - 40.0
-                        and _pitch_to_end(gyr, a, first_hit, m, fs) < 0.0):
-                    slowed = True
-                    break
+                fastest = max(fastest, gyr[a + k, 1])
+            slowed = slowed or (fastest >= 3.0 * rise_fraction * gyr[a + trough, 1]
+                                and drop < gyr[a + first_hit - 1, 1] - 40.0
+                                and _pitch_to_end(gyr, a, first_hit, m, fs) < 0.0)
         rise = trough
         while (rise < m - 1 and not (slowed and rise >= first_hit)
                and gyr[a + rise, 1] < rise_fraction * gyr[a + trough, 1]):

@@ -528,7 +528,7 @@ def _stance_up(sensor: Sensor) -> np.ndarray:
 
 
 def _merge_hovers(swings: np.ndarray, win: np.ndarray, fs: float,
-                  tilt_range: np.ndarray | None = None, lift_m: float = 0.02,
+                  tilt_range: np.ndarray, lift_m: float = 0.02,
                   high_m: float = 0.05, max_gap_s: float = 0.2, gap_fraction: float = 0.4,
                   tilt_deg: float = 10.0) -> np.ndarray | None:
     """Swings with each mid-air pause joined, or None when there is none.
@@ -553,11 +553,9 @@ def _merge_hovers(swings: np.ndarray, win: np.ndarray, fs: float,
     usual = float(np.percentile(walking, 75)) if walking.size else 0.0
     high = (((rise[:-1] >= 0.5 * lift_m) & (rise[1:] <= -lift_m)
              & (rise[:-1] - rise[1:] >= 2.0 * lift_m)) | (rise[:-1] >= high_m))
-    if tilt_range is not None:
-        # (the heights are integrated from a false rest, so a foot pausing while it tilts
-        # by more than tilt_deg, which no foot on the floor does, is in the air whatever
-        # they say)
-        high |= tilt_range > tilt_deg
+    # (the heights are integrated from a false rest, so a foot pausing while it tilts by
+    # more than tilt_deg, which no foot on the floor does, is in the air whatever they say)
+    high |= tilt_range > tilt_deg
     # and one of the two moves the foot much less far than this walk's strides do
     length = win[:, WINDOW_FIELDS.index("length")]
     # (the walk's strides: its longer windows, as split halves can be half of them)
