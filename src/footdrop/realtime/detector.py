@@ -223,7 +223,7 @@ class GaitPhaseDetector(SwingRules):
                  heel_off_min_dps: float = 1.0, baseline_s: float = 0.1,
                  noise_factor: float = 3.0, confirm_s: float = 0.005,
                  heel_off_gate_frac: float = 0.5, push_min_dps: float = 60.0,
-                 push_frac: float = 0.35, toe_off_drop: float = 0.75,
+                 push_frac: float = 0.35, toe_off_drop: float = 0.7,
                  swing_min_dps: float = 60.0, swing_frac: float = 0.35,
                  trough_rise: float = 0.2, ic_gyr_frac: float = 0.1, slap_frac: float = 0.6,
                  jerk_min: float = 800.0,

@@ -139,10 +139,12 @@ def match_bursts(bursts: pd.DataFrame, swings: pd.DataFrame, *, trigger: str,
     out["eligible"] = out["level"].astype(bool) & (out["index"] >= arm_strides + 1) \
         & (out["bout"] >= 0)
     out["triggered"] = out["on_s"].notna()
-    out["latency_ms"] = (out["on_s"] - ref) * 1000
+    # errors rounded to the nanosecond: times on a sample grid differ by whole samples, and
+    # float dust must not push an error of exactly 30 ms past a 30 ms limit
+    out["latency_ms"] = ((out["on_s"] - ref) * 1000).round(6)
     ic_end = out["reason"] == "ic"
-    out["off_error_ms"] = np.where(ic_end, (out["off_s"] - out["ic_s"] - extension_s) * 1000,
-                                   np.nan)
+    out["off_error_ms"] = np.round(np.where(
+        ic_end, (out["off_s"] - out["ic_s"] - extension_s) * 1000, np.nan), 6)
     out["lead_ms"] = (out["fc_s"] - out["on_s"]) * 1000
     out.attrs["unmatched_bursts"] = len(on) - len(used)
     return out
@@ -176,6 +178,23 @@ def extra_at_steps(bursts: pd.DataFrame, matched: pd.DataFrame, steps: pd.DataFr
     lo = steps["fc_s"].to_numpy(float) - before
     hi = steps["ic_s"].to_numpy(float)
     return int(sum(((x >= lo) & (x < hi)).any() for x in on))
+
+
+def offline_ic_gap_ms(matched: pd.DataFrame, steps: pd.DataFrame) -> np.ndarray:
+    """Per swing of :func:`match_bursts`, the offline engine's nearest landing
+    (:func:`offline_steps`) minus the reference IC, in ms (NaN without offline steps).
+
+    A second opinion on an annotated IC: where the two agree, the reference is unlikely to
+    be an annotation slip, so OFF errors there measure the engine rather than the label.
+    """
+    ref = matched["ic_s"].to_numpy(float)
+    ics = np.sort(steps["ic_s"].to_numpy(float)) if len(steps) else np.zeros(0)
+    if not len(ics):
+        return np.full(len(ref), np.nan)
+    k = np.searchsorted(ics, ref)
+    before, after = ics[np.clip(k - 1, 0, len(ics) - 1)], ics[np.clip(k, 0, len(ics) - 1)]
+    near = np.where(np.abs(before - ref) <= np.abs(after - ref), before, after)
+    return np.round((near - ref) * 1000, 6)
 
 
 def summarise(matched: pd.DataFrame) -> dict[str, float]:
