@@ -313,6 +313,23 @@ def test_off_at_ic_plus_extension_for_any_extension(extension_s):
     assert max(err) <= 0.03
 
 
+def test_off_is_the_sample_nearest_ic_plus_extension_ties_later():
+    """OFF is at the sample nearest the detected IC + extension; at 100 Hz the IC lies on a
+    half sample (the middle of the jerk span), and the tie goes to the later sample for
+    every extension alike, so OFF − extension does not depend on the extension's rounding."""
+    res = walk(fs=100, n_strides=14)
+    offs = []
+    for ext in (0.05, 0.06, 0.1, 0.13):
+        b = replay(res.recording, side="left",
+                   config=StimulationConfig(trigger="toe-off", extension_s=ext)).bursts_
+        b = b[b["reason"] == "ic"]
+        np.testing.assert_allclose(b["off_s"] - b["ic_s"] - ext, 0.005, atol=1e-9)
+        offs.append(np.round(b["off_s"].to_numpy() - ext, 9))
+    assert len(offs[0]) >= 8
+    for o in offs[1:]:
+        np.testing.assert_array_equal(o, offs[0])
+
+
 def test_frozen_sensor_while_stimulating_stops_within_50_ms():
     """A sensor that keeps sending its last sample is a loss: stimulation is at 0 within
     50 ms of the last changing sample; a repeat shorter than the dropout limit is not."""

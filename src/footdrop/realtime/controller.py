@@ -164,7 +164,7 @@ class StimulationController:
                 self._note(t, "recovered", "signal valid again; counting strides")
             return
         if state == ON:
-            if t >= self._pending_off - 0.5 * self._dt:
+            if self._off_due(t):
                 self._off(t, "ic")
             elif t + self._dt > self._on_t + self._cap + 1e-9:
                 self._off(t, "cap")
@@ -199,13 +199,18 @@ class StimulationController:
             self.tick(self._last_t + self.config_.dropout_s + 1e-9)
 
     # ------------------------------------------------------------------------ internals
+    def _off_due(self, t: float) -> bool:
+        # the sample nearest IC + extension; a tie (an IC on a half sample) goes to the later
+        # one, whatever the float rounding of the sum
+        return t > self._pending_off - 0.5 * self._dt + 1e-9
+
     def _events(self, t: float, events: int, det: Any) -> None:
         if events & IC:
             self._stride(t, det)
             if self.state_ == ON:
                 self._ic = det.ic_s_
                 self._pending_off = det.ic_s_ + self.config_.extension_s
-                if t >= self._pending_off - 0.5 * self._dt:
+                if self._off_due(t):
                     self._off(t, "ic")
         if events & CANCEL and self.state_ == ON:
             self._off(t, "cancel")
