@@ -20,6 +20,16 @@ def walk(fs: float = 100.0, speed: float = 1.1, n_strides: int = 14, seed: int =
                     right=severity, shanks=shanks)
 
 
+STAIRS = [("stand", 2), ("walk", 6), ("stairs", 10), ("walk", 6),
+          ("stairs", 10, {"direction": "down"}), ("walk", 4), ("stand", 2)]
+
+
+@lru_cache(maxsize=4)
+def stairs(fs: float = 100.0, seed: int = 5):
+    """A cached simulation: stand, walk, 10 stairs up, walk, 10 down, walk, stand."""
+    return simulate(protocol=STAIRS, fs=fs, seed=seed)
+
+
 def rows(sensor_or_rec, side: str = "left") -> list[tuple]:
     return list(ReplaySource(sensor_or_rec, side=side))
 

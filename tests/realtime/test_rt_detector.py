@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from rt_helpers import nearest_after, rows, swing_truth, walk
+from rt_helpers import nearest_after, rows, stairs, swing_truth, walk
 
 from footdrop.errors import ConfigError
 from footdrop.realtime import (
@@ -344,6 +344,76 @@ def test_stair_descent_reach_is_no_forefoot_slap(fs):
                 config=StimulationConfig(trigger="toe-off")).bursts_["on_s"].to_numpy(float)
     hit = sum(((on >= s.fc - 0.6) & (on < s.ic)).any() for s in stair)
     assert hit >= 9
+
+
+@pytest.mark.parametrize("fs", [100, 1000])
+def test_stair_swings_after_a_weak_push_off_are_stimulated(fs):
+    """On stairs the push-off is weak (a peak of 80-110 deg/s where level walking taught a
+    push-off threshold of about 170) and so is the toes-up rotation after it (60 deg/s, the
+    weak push-off rule wanting half the learnt swing threshold, about 63). The heel rise was
+    cancelled as a weight shift although the foot was in the air; the rest of the swing then
+    passed for a new heel rise, a toe-off at the landing's heel drop and a late IC, and the
+    controller disarmed (right foot, seed 5: 7-9 of 12 stair swings stimulated). A heel
+    rise of at least lift_deg that turns toes-up while the foot accelerates off the floor
+    and stays pitched toes-down (the heel not lowered) is a toe-off at its peak."""
+    from footdrop.realtime import StimulationConfig, replay
+
+    res = stairs(fs)
+    for side in ("left", "right"):
+        stair = [s for s in res.plan.steps if s.side == side and s.stairs]
+        for trigger in ("heel-off", "toe-off"):
+            b = replay(res.recording, side=side,
+                       config=StimulationConfig(trigger=trigger)).bursts_
+            on = b["on_s"].to_numpy(float)
+            hit = sum(((on >= s.fc - 0.6) & (on < s.ic)).any() for s in stair)
+            assert hit >= len(stair) - 1, (side, trigger)
+            assert set(b["reason"]) == {"ic"}, (side, trigger)
+            rests = [r for r in res.plan.rests]
+            assert not any(r.t0 <= o <= r.t1 for r in rests for o in on)
+    # toe-off at the push-off peak, decided within cancel_s + 50 ms of it
+    right = [s for s in res.plan.steps if s.side == "right" and s.stairs]
+    found, _, _ = detect(rows(res.recording, "right"), fs)
+    assert np.isfinite(nearest_after(found[TOE_OFF], np.array([s.fc for s in right]),
+                                     after=0.13)).all()
+    # without the rule the right foot loses the descent
+    b = replay(res.recording, side="right", config=StimulationConfig(trigger="toe-off"),
+               lift_ms2=1e6).bursts_
+    on = b["on_s"].to_numpy(float)
+    assert sum(((on >= s.fc - 0.6) & (on < s.ic)).any() for s in right) <= len(right) - 3
+
+
+@pytest.mark.parametrize("airborne,peak_dps,rise_s,expect", [(True, 55.0, 0.5, TOE_OFF),
+                                                               (False, 55.0, 0.5, CANCEL),
+                                                               (True, 40.0, 0.2, CANCEL)])
+def test_weak_push_off_lifted_or_lowered(airborne, peak_dps, rise_s, expect):
+    """A weak heel rise (below the push-off threshold, 60 deg/s before any stride), then a
+    slow toes-up rotation (below half the swing threshold): a toe-off only if the foot
+    accelerates off the floor after the peak (more than lift_ms2 from gravity) and the heel
+    rise pitched it toes-down by at least lift_deg (here 17.5 deg; the small rise 5 deg);
+    a heel lowered without acceleration (a weight shift) or a small heel rise is cancelled."""
+    fs = 100
+    det = GaitPhaseDetector(fs=fs).reset()
+    t, events, peak_t = 0.0, 0, 0.0
+    for _ in range(100):  # stance
+        t += 1 / fs
+        events |= det.update(t, 0.0, 0.0, 9.81, 0.0, 0.0, 0.0)
+    n = round(rise_s * fs)
+    for k in range(n + 1):  # heel rise, peak at its end
+        t += 1 / fs
+        peak_t = t
+        events |= det.update(t, 0.0, 0.0, 9.81, 0.0, peak_dps * np.sin(np.pi * k / (2 * n)),
+                             0.0)
+    assert events & HEEL_OFF
+    for k in range(20):  # toes-up at 25 deg/s, the foot lifted (or not)
+        t += 1 / fs
+        az = 9.81 + (12.0 if airborne and k < 8 else 0.0)
+        events |= det.update(t, 0.0, 0.0, az, 0.0, -25.0, 0.0)
+        if events & (TOE_OFF | CANCEL):
+            break
+    assert events & (TOE_OFF | CANCEL) == expect
+    if expect == TOE_OFF:
+        assert det.toe_off_s_ == pytest.approx(peak_t)
+        assert det.phase_name_ == "swing"
 
 
 def test_braking_jolt_before_the_roll_is_not_the_heel_strike():

@@ -22,13 +22,13 @@ _NON_NEGATIVE = ("smooth_s", "jerk_span_s", "still_dps", "still_s", "heel_off_dp
                  "heel_off_min_dps", "heel_off_max_dps", "baseline_s", "noise_factor",
                  "confirm_s", "push_min_dps", "swing_min_dps", "jerk_min", "jerk_start",
                  "landing_s", "roll_dps", "roll_gap_s", "min_swing_s", "loading_s", "quiet_s",
-                 "rest_s", "cancel_s", "max_push_s", "max_swing_s", "shank_stance_dps",
-                 "shank_toe_off_dps",
+                 "rest_s", "cancel_s", "lift_ms2", "lift_deg", "max_push_s", "max_swing_s",
+                 "shank_stance_dps", "shank_toe_off_dps",
                  "shank_peak_dps", "shank_jerk_min", "shank_load_s", "shank_stance_s")
 _FRACTIONS = ("heel_off_gate_frac", "heel_off_frac", "push_frac", "toe_off_drop", "swing_frac",
               "trough_rise", "ic_gyr_frac", "slap_frac", "jerk_frac", "min_swing_frac",
-              "landing_frac", "roll_frac", "shank_drop", "shank_gate_frac", "shank_ic_frac",
-              "shank_cross_frac")
+              "landing_frac", "roll_frac", "lift_frac", "shank_drop", "shank_gate_frac",
+              "shank_ic_frac", "shank_cross_frac")
 
 
 def check_parameters(self: Any) -> None:

@@ -39,7 +39,16 @@ Foot (x forward, y left, z up; positive ``gyr_y`` turns the toes down)
   (by the heel-off threshold) for ``cancel_s`` before such a peak, or lasts longer than
   ``max_push_s``, gives ``CANCEL`` (a weight shift, not a step); so does a "toe-off" after
   which the foot rests for ``rest_s`` without any toes-up rotation (a heel-strike slap or a
-  rock onto the forefoot), which returns the detector to stance.
+  rock onto the forefoot), which returns the detector to stance. A weak heel rise that
+  turns back for ``cancel_s`` with the foot in the air is a toe-off instead (event time:
+  the peak): its acceleration magnitude left gravity by more than ``lift_ms2`` after the
+  peak (the foot accelerated off the floor; a heel lowered onto it stays near 1 g), it
+  pitched the foot toes-down by at least ``lift_deg`` (the integral of ``g`` above its
+  stance baseline) and that pitch is still above ``lift_frac`` of its largest value (the
+  heel has not come down). On stairs the push-off is weak (peaks of 80-110 deg/s against
+  a threshold of about 170 learnt on the level) and so is the toes-up rotation after it
+  (about 60 deg/s, the weak push-off rule wanting about 63); the swing trough is then the
+  lowest ``g`` since the peak.
 - **mid-swing** (``MID_SWING``): the toes-up trough of ``g`` (below the swing threshold) has
   passed (``g`` rose by ``trough_rise`` of its depth). Event time: the trough.
 - **IC** (``IC``): at least ``min_swing_frac ×`` the median swing time after toe-off, after a
@@ -138,6 +147,7 @@ from footdrop.realtime._phases import (  # noqa: F401  (re-exported)
 )
 
 _NAN = float("nan")
+_G = 9.81  # m/s²
 
 
 class GaitPhaseDetector(SwingRules):
@@ -207,6 +217,11 @@ class GaitPhaseDetector(SwingRules):
         A foot at rest this long after mid-swing has landed without a detectable impact.
     cancel_s
         A heel rise is cancelled when the rate stays below its stance baseline this long.
+    lift_ms2, lift_deg, lift_frac
+        Such a heel rise is a toe-off instead when the foot is in the air (a weak push-off,
+        as on stairs): its acceleration magnitude left 9.81 m/s² by more than ``lift_ms2``
+        after the push-off peak, the heel rise pitched it toes-down by at least
+        ``lift_deg`` and it still holds more than ``lift_frac`` of that pitch.
     max_push_s, max_swing_s
         A heel rise or a swing longer than this is abandoned.
     shank_stance_dps, shank_toe_off_dps, shank_peak_dps, shank_drop, shank_gate_frac,
@@ -232,7 +247,8 @@ class GaitPhaseDetector(SwingRules):
                  roll_dps: float = 60.0, roll_frac: float = 0.2, roll_gap_s: float = 0.02,
                  min_swing_s: float = 0.12, min_swing_frac: float = 0.6,
                  loading_s: float = 0.08, quiet_s: float = 0.2, rest_s: float = 0.1,
-                 cancel_s: float = 0.08,
+                 cancel_s: float = 0.08, lift_ms2: float = 5.0, lift_deg: float = 10.0,
+                 lift_frac: float = 0.5,
                  max_push_s: float = 1.0, max_swing_s: float = 1.5,
                  shank_stance_dps: float = 20.0, shank_toe_off_dps: float = 20.0,
                  shank_peak_dps: float = 40.0, shank_drop: float = 0.75,
@@ -276,6 +292,9 @@ class GaitPhaseDetector(SwingRules):
         self.quiet_s = quiet_s
         self.rest_s = rest_s
         self.cancel_s = cancel_s
+        self.lift_ms2 = lift_ms2
+        self.lift_deg = lift_deg
+        self.lift_frac = lift_frac
         self.max_push_s = max_push_s
         self.max_swing_s = max_swing_s
         self.shank_stance_dps = shank_stance_dps
@@ -312,6 +331,11 @@ class GaitPhaseDetector(SwingRules):
         self._still2 = self.still_dps * self.still_dps
         self._rest_need = max(1, round(self.rest_s * fs))
         self._cancel_need = max(1, round(self.cancel_s * fs))
+        lo = max(0.0, _G - self.lift_ms2)
+        self._lift_lo2, self._lift_hi2 = lo * lo, (_G + self.lift_ms2) ** 2  # |acc|² band
+        self._lift = False
+        self._pitch = self._pitch_top = self._dip = 0.0  # heel rise: pitch (deg), lowest g
+        self._dip_t = _NAN
         self._below_n = 0
         self._beta = 1.0 - math.exp(-1.0 / (self.baseline_s * fs))
         self._ref = self._ho_ref = 0.0
@@ -406,11 +430,11 @@ class GaitPhaseDetector(SwingRules):
                 self._still_n += 1
             else:
                 self._still_n = 0
-            ev = self._foot_step(t, g, jerk)
+            ev = self._foot_step(t, g, jerk, a2)
         self._prev_g = g
         return ev
 
-    def _foot_step(self, t: float, g: float, jerk: float) -> int:
+    def _foot_step(self, t: float, g: float, jerk: float, a2: float) -> int:
         ph = self.phase_
         if ph == STANCE:
             d = g - self._ref
@@ -434,6 +458,8 @@ class GaitPhaseDetector(SwingRules):
                     self._ho_ref, self._ho_th_now = self._ref, th
                     self._below_n = 0
                     self._peak, self._peak_t = g, t
+                    self._dip, self._dip_t, self._lift = g, t, False
+                    self._pitch = self._pitch_top = (g - self._ref) * self._dt
                     self._seen |= HEEL_OFF
                     return self._event(HEEL_OFF, t, self._ho_cand)
             elif d <= th:
@@ -448,6 +474,16 @@ class GaitPhaseDetector(SwingRules):
         if ph == PUSH:
             if g > self._peak:
                 self._peak, self._peak_t = g, t
+                self._dip, self._dip_t = g, t
+                self._lift = False
+            else:
+                if g < self._dip:
+                    self._dip, self._dip_t = g, t
+                if not self._lift_lo2 < a2 < self._lift_hi2:
+                    self._lift = True  # accelerated off the floor since the push-off peak
+            self._pitch += (g - self._ho_ref) * self._dt  # toes-down pitch of the heel rise
+            if self._pitch > self._pitch_top:
+                self._pitch_top = self._pitch
             if self._peak >= self._po_th and g < self.toe_off_drop * self._peak:
                 return self._to_swing(t, g, self._peak_t)
             if g < -0.5 * self._sw_th and self._peak > 0.5 * self.push_min_dps:
@@ -456,6 +492,14 @@ class GaitPhaseDetector(SwingRules):
                 self._below_n += 1
             else:
                 self._below_n = 0
+            if self._below_n >= self._cancel_need and self._lift \
+                    and self._pitch_top >= self.lift_deg \
+                    and self._pitch > self.lift_frac * self._pitch_top \
+                    and self._peak > 0.5 * self.push_min_dps:
+                # turning toes-up in the air, the heel not lowered: a weak toe-off (stairs)
+                ev = self._to_swing(t, g, self._peak_t)
+                self._trough, self._trough_t = self._dip, self._dip_t  # the swing began there
+                return ev
             if self._below_n >= self._cancel_need or t - self.heel_off_s_ > self.max_push_s:
                 self.phase_ = STANCE
                 self._above_n = 0
