@@ -85,6 +85,24 @@ def mocap_swings(reference: Any, side: str, *, max_gap_s: float = 1.5) -> pd.Dat
                         columns=SWING_COLUMNS)
 
 
+def engine_swings(strides: pd.DataFrame, side: str, *, max_gap_s: float = 1.5) -> pd.DataFrame:
+    """Swings from the offline gait engine's strides (``GaitAnalysis().strides_``): each
+    stride's ``fc_s`` to ``next_ic_s``; level unless the stride is turning or on stairs.
+
+    A reference for recordings without an independent one (the MS example): it scores the
+    real-time engine against the offline one, validated against motion capture.
+    """
+    st = strides[strides["side"] == side].sort_values("fc_s")
+    fc, ic = st["fc_s"].to_numpy(float), st["next_ic_s"].to_numpy(float)
+    ok = np.isfinite(fc) & np.isfinite(ic)
+    st, fc, ic = st[ok], fc[ok], ic[ok]
+    level = ~(st["turning"].astype(bool).to_numpy() | st["stairs"].astype(bool).to_numpy())
+    bout = _bouts(fc, ic, max_gap_s)
+    return pd.DataFrame({"side": side, "heel_off_s": np.nan, "fc_s": fc, "ic_s": ic,
+                         "bout": bout, "index": _index(bout, level), "level": level},
+                        columns=SWING_COLUMNS)
+
+
 def voisard_swings(events: pd.DataFrame, side: str) -> pd.DataFrame:
     """Swings from :func:`footdrop.validation.annotations.voisard_events`.
 
