@@ -326,6 +326,20 @@ def _agreement(real: pd.DataFrame, agree_ms: float = 20.0) -> str:
             "two independent estimates agree on the heel strike: " + "; ".join(parts) + ".")
 
 
+def _after_turn(real: pd.DataFrame) -> str:
+    """Share of the first level swings after the U-turn that get a burst (not eligible:
+    the controller may have disarmed in the turn and be counting strides again)."""
+    after = real[real["level"].astype(bool) & (real["bout"] % 2 == 1) & (real["index"] < 4)]
+    parts = []
+    for trig, g in after.groupby("trigger"):
+        rate = g.groupby("index")["triggered"].mean()
+        parts.append(f"{trig} " + " / ".join(f"{100 * r:.0f} %" for r in rate))
+    turn = real[real["bout"] == -1].groupby("trigger")["triggered"].mean()
+    return ("The first four level swings after the U-turn (not eligible) are stimulated in "
+            + "; ".join(parts) + " of trials (1st / 2nd / 3rd / 4th); swings in the U-turn: "
+            + ", ".join(f"{t} {100 * r:.0f} %" for t, r in turn.items()) + ".")
+
+
 def render(results: dict) -> str:
     out = [START, "", "## Real-time FES engine (`realtime/`)", "",
            "`python benchmarks/validate_realtime.py --write` (simulator, gaitmap motion "
@@ -378,6 +392,8 @@ def render(results: dict) -> str:
                             f"{int(extra.loc[t, 'unmatched'])}" for t in extra.index)
                 + "; the others start where that engine finds no step of 10 cm (turning on "
                 "the spot, shuffling, weight shifts).", "", _agreement(real), ""]
+        if key == "voisard":
+            out += [_after_turn(real), ""]
     ms = results.get("ms")
     if ms is not None:
         runs = ms.drop_duplicates("run").groupby("trigger")["bursts"].sum()

@@ -470,6 +470,9 @@ def stream(
     max_burst_ms: Annotated[float, typer.Option(help="Absolute burst cap, ms.")] = 1500.0,
     arm_strides: Annotated[int, typer.Option(
         help="Consistent strides before stimulation is armed.")] = 3,
+    resume_ms: Annotated[float, typer.Option(
+        help="After a break in walking this short, the strides before it still count "
+             "towards arming (0: off), ms.")] = 5000.0,
     dropout_ms: Annotated[float, typer.Option(
         help="Sample gap that counts as sensor loss, ms.")] = 30.0,
     stimulator: Annotated[str | None, typer.Option(
@@ -493,7 +496,8 @@ def stream(
         trigger=trigger, amplitude_ma=amplitude_ma, pulse_width_us=pulse_width_us,
         frequency_hz=frequency_hz, ramp_up_s=ramp_up_ms / 1000, ramp_down_s=ramp_down_ms / 1000,
         extension_s=extension_ms / 1000, cap_factor=cap_factor, max_burst_s=max_burst_ms / 1000,
-        arm_strides=arm_strides, dropout_s=dropout_ms / 1000).validate(placement=placement)
+        arm_strides=arm_strides, resume_s=resume_ms / 1000,
+        dropout_s=dropout_ms / 1000).validate(placement=placement)
     settings = StreamSettings(replay=replay, udp=udp, serial=serial, realtime=realtime, fs=fs,
                               format=format, side=side, placement=placement, baudrate=baud,
                               stimulator=stimulator, duration_s=duration)

@@ -11,6 +11,7 @@ from rt_helpers import FakeDetector, drive, gait_schedule, rows, run_rows, walk
 from footdrop.errors import ConfigError
 from footdrop.realtime import (
     HEEL_OFF,
+    IC,
     TOE_OFF,
     SignalGuard,
     SimulatedStimulator,
@@ -225,6 +226,46 @@ def test_walking_stops_disarms_and_blocks_stimulation():
     assert disarm and disarm[0]["t_s"] == pytest.approx(t_last + 1.5 * 1.1, abs=0.011)
     assert all(b["on_s"] < t_last for b in ctl.bursts_)
     assert ctl.state_ == DISARMED
+
+
+def _armed_at(ctl) -> list[float]:
+    return [a["t_s"] for a in ctl.alarms_ if a["kind"] == "armed"]
+
+
+def test_short_break_keeps_the_rhythm():
+    """After a pause of 3 s (a turn, a hesitation) the strides before it still count: the
+    stride spanning the pause is passed over and the first regular one re-arms (with
+    resume_s = 0 three are needed). A pause longer than resume_s counts afresh; strides off
+    the earlier rhythm (turning steps) do not re-arm within resume_s."""
+    first = gait_schedule(6)
+    t_last = first[-1][0]
+    second = gait_schedule(6, start=t_last + 3.0)
+    ics = [t for t, flag, _ in second if flag == IC]
+    for resume_s, k in ((5.0, 1), (0.0, 3)):
+        ctl = controller(arm_strides=3, resume_s=resume_s)
+        drive(ctl, first + second, ics[-1] + 0.5)
+        assert len(_armed_at(ctl)) == 2
+        assert _armed_at(ctl)[-1] == pytest.approx(ics[k], abs=0.011)
+        later = [b["on_s"] for b in ctl.bursts_ if b["on_s"] > t_last]
+        assert min(later) > ics[k] and len(later) == 6 - k
+    late = gait_schedule(6, start=t_last + 7.0)
+    ctl = controller(arm_strides=3, resume_s=5.0)
+    drive(ctl, first + late, late[-1][0] + 0.5)
+    assert _armed_at(ctl)[-1] == pytest.approx([t for t, f, _ in late if f == IC][3], abs=0.011)
+    quick = gait_schedule(10, start=t_last + 3.0, stride=0.6, toe_off=0.38, heel_off=0.2)
+    ctl = controller(arm_strides=3, resume_s=5.0)
+    drive(ctl, first + quick, quick[-1][0] + 0.5)
+    disarm = [a["t_s"] for a in ctl.alarms_ if a["kind"] == "disarmed"][0]
+    assert _armed_at(ctl)[-1] > disarm + 5.0
+
+
+def test_resume_off_by_a_fault():
+    """A fault forgets the rhythm: after it three strides are needed again."""
+    sched = gait_schedule(12)
+    ics = [t for t, flag, _ in sched if flag == IC]
+    ctl = controller(arm_strides=3, resume_s=5.0)
+    drive(ctl, sched, ics[-1] + 0.5, faults={round(ics[6] + 0.2, 6): "invalid"})
+    assert _armed_at(ctl)[-1] == pytest.approx(ics[9], abs=0.011)  # strides to 7, 8, 9
 
 
 def test_never_on_while_not_armed_per_sample():

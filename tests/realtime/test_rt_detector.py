@@ -375,9 +375,10 @@ def test_stair_swings_after_a_weak_push_off_are_stimulated(fs):
     found, _, _ = detect(rows(res.recording, "right"), fs)
     assert np.isfinite(nearest_after(found[TOE_OFF], np.array([s.fc for s in right]),
                                      after=0.13)).all()
-    # without the rule the right foot loses the descent
-    b = replay(res.recording, side="right", config=StimulationConfig(trigger="toe-off"),
-               lift_ms2=1e6).bursts_
+    # without the rule (and without the controller's resuming) the right foot loses the
+    # descent
+    b = replay(res.recording, side="right",
+               config=StimulationConfig(trigger="toe-off", resume_s=0.0), lift_ms2=1e6).bursts_
     on = b["on_s"].to_numpy(float)
     assert sum(((on >= s.fc - 0.6) & (on < s.ic)).any() for s in right) <= len(right) - 3
 

@@ -32,6 +32,7 @@ BOUNDS: dict[str, tuple[float, float, str, str]] = {
     "arm_strides": (1, 20, "strides", "consistent strides needed before stimulation"),
     "stride_tolerance": (0.05, 0.5, "", "allowed stride-time deviation from the median"),
     "rhythm_factor": (1.1, 3.0, "", "a stride longer than this × the median stops walking"),
+    "resume_s": (0.0, 10.0, "s", "a break in walking this short keeps the strides before it"),
     "dropout_s": (0.005, 0.2, "s", "longest tolerated gap between samples"),
     "acc_range_ms2": (20.0, 2000.0, "m/s^2", "accelerometer full scale"),
     "gyr_range_dps": (250.0, 10000.0, "deg/s", "gyroscope full scale"),
@@ -63,6 +64,12 @@ class StimulationConfig:
         times lie within ``± stride_tolerance`` of their median. It is disarmed when a stride
         deviates by more than twice that, or when no IC follows within ``rhythm_factor ×``
         the median stride time (the person stopped).
+    resume_s
+        After such a disarm (a turn, a hesitation, a missed landing), the strides from
+        before it still count towards ``arm_strides`` for this long: strides whose time lies
+        within ``± stride_tolerance`` of the rhythm before the break are added to them, the
+        others (turning steps) are passed over, so one regular stride after a turn re-arms.
+        Walking that resumes later, or a fault, starts the count afresh. 0 turns this off.
     dropout_s
         A gap between samples longer than this is a sensor loss: stimulation goes to zero at
         once, ``dropout_s`` after the last sample.
@@ -86,6 +93,7 @@ class StimulationConfig:
     arm_strides: int = 3
     stride_tolerance: float = 0.25
     rhythm_factor: float = 1.5
+    resume_s: float = 5.0
     dropout_s: float = 0.03
     acc_range_ms2: float = 16 * 9.80665
     gyr_range_dps: float = 2000.0

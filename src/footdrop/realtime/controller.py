@@ -102,6 +102,7 @@ class StimulationController:
         self._on_t = self._cap = self._zero_t = _NAN
         self._pending_off = math.inf
         self._rhythm_limit = math.inf
+        self._break_t, self._resume_ref, self._skip = -math.inf, _NAN, False
         self._burst: dict[str, Any] | None = None
         self._ready = True
         return self
@@ -173,7 +174,7 @@ class StimulationController:
         if events:
             self._events(t, events, detector)
         if self.armed_ and t - self._last_ic > self._rhythm_limit:
-            self._disarm(t, "walking stopped (no IC in time)")
+            self._disarm(t, "walking stopped (no IC in time)", spanning=True)
 
     def tick(self, now: float) -> None:
         """Timers between samples (live operation): dropout watchdog and the burst cap.
@@ -236,18 +237,26 @@ class StimulationController:
     def _stride(self, t: float, det: Any) -> None:
         self._last_ic = t
         cfg = self.config_
-        if not det.stride_ok_:
+        if self._resume_ref == self._resume_ref and not self.armed_:
+            if t - self._break_t <= cfg.resume_s:
+                self._resume(t, det)
+                return
+            self._resume_ref = _NAN  # too long a break: count afresh
             self._strides.clear()
+        if not det.stride_ok_:
             if self.armed_:
                 self._disarm(t, "incomplete stride")
+            if self._resume_ref != self._resume_ref:  # no resuming: count afresh
+                self._strides.clear()
             return
         stride = det.stride_s_
         if self.armed_:
             ref = median(self._strides)
             if abs(stride - ref) > 2.0 * cfg.stride_tolerance * ref:
-                self._strides.clear()
-                self._strides.append(stride)
                 self._disarm(t, f"irregular stride ({stride:.2f} s against {ref:.2f} s)")
+                if self._resume_ref != self._resume_ref:
+                    self._strides.clear()
+                    self._strides.append(stride)
                 return
         self._strides.append(stride)
         self._swings.append(det.swing_s_)
@@ -262,7 +271,33 @@ class StimulationController:
                     self.state_ = ARMED
                 self._note(t, "armed", f"{n} consistent strides, median {ref:.2f} s")
 
-    def _disarm(self, t: float, why: str) -> None:
+    def _resume(self, t: float, det: Any) -> None:
+        """Shortly after a disarm: a stride spanning the break, an incomplete one, or one off
+        the rhythm before the break is passed over; a regular one joins the strides from
+        before the break, and arms once the last ``arm_strides`` agree."""
+        cfg = self.config_
+        skip, self._skip = self._skip, False
+        stride, ref = det.stride_s_, self._resume_ref
+        if skip or not det.stride_ok_ or abs(stride - ref) > cfg.stride_tolerance * ref:
+            return
+        self._strides.append(stride)
+        self._swings.append(det.swing_s_)
+        n = int(cfg.arm_strides)
+        recent = list(self._strides)[-n:]
+        mid = median(recent)
+        if len(recent) >= n and all(abs(s - mid) <= cfg.stride_tolerance * mid for s in recent):
+            self._resume_ref = _NAN
+            self.armed_ = True
+            self._rhythm_limit = cfg.rhythm_factor * median(self._strides)
+            if self.state_ == DISARMED:
+                self.state_ = ARMED
+            self._note(t, "armed", f"walking resumed {t - self._break_t:.2f} s after the "
+                                   f"break, stride {stride:.2f} s against {ref:.2f} s")
+
+    def _disarm(self, t: float, why: str, *, spanning: bool = False) -> None:
+        if self.config_.resume_s > 0 and self._strides:
+            self._break_t, self._resume_ref = t, median(self._strides)
+            self._skip = spanning  # the stride under way when walking stopped spans the break
         self.armed_ = False
         if self.state_ == ON:
             self._off(t, "disarm")
@@ -314,6 +349,7 @@ class StimulationController:
         self.state_ = FAULT
         self.armed_ = False
         self._strides.clear()
+        self._resume_ref = _NAN
         self._fault_t = max(self._fault_t, t)
         self._pending_off = math.inf
 
