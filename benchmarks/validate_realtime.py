@@ -384,8 +384,13 @@ def render(results: dict) -> str:
                 "the controller still armed; some are unannotated closing steps): "
                 + ", ".join(f"{t} {int(stop[t])}" for t in stop.index)
                 + f". Heel-off bursts start a median {_fmt(lead.get('heel-off', np.nan), 0)} "
-                "ms before the reference toe-off (no heel-off reference exists here, so no "
-                "heel-off latency is claimed). Extra bursts that start at a step the offline "
+                "ms before the reference toe-off" + (
+                    " (heel-off latency is measured from the instant the heel sole point has "
+                    "risen 3 mm, `MocapReference`: the markers do not resolve the onset of "
+                    "the rise, so a negative latency means the trigger came before the heel "
+                    "was 3 mm up)" if key == "mocap" else
+                    " (no heel-off reference exists here, so no heel-off latency is claimed)")
+                + ". Extra bursts that start at a step the offline "
                 "gait engine finds (a stride with at least 10 cm of foot travel) but the "
                 "reference does not list: "
                 + ", ".join(f"{t} {int(extra.loc[t, 'extra_steps'])} of "

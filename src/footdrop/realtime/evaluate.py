@@ -68,19 +68,21 @@ def _index(bout: np.ndarray, level: np.ndarray) -> np.ndarray:
 def mocap_swings(reference: Any, side: str, *, max_gap_s: float = 1.5) -> pd.DataFrame:
     """Swings from :class:`footdrop.validation.MocapReference` (``events_``, ``strides_``).
 
-    A swing is level unless the reference stride it ends is flagged ``turning``.
+    A swing is level unless the reference stride it ends is flagged ``turning``; its
+    ``heel_off_s`` is the heel rise of the stance before it (the heel 3 mm up).
     """
     ev = reference.events_[reference.events_["side"] == side].reset_index(drop=True)
     fc = ev["fc_s"].to_numpy(float)[:-1]
     ic = ev["ic_s"].to_numpy(float)[1:]
+    heel = ev["heel_off_s"].to_numpy(float)[:-1] if "heel_off_s" in ev else np.full(len(fc), np.nan)
     ok = np.isfinite(fc) & np.isfinite(ic)
-    fc, ic = fc[ok], ic[ok]
+    fc, ic, heel = fc[ok], ic[ok], heel[ok]
     st = reference.strides_
     st = st[st["side"] == side]
     turning = {round(float(n), 6) for n in st.loc[st["turning"].astype(bool), "next_ic_s"]}
     level = np.array([round(float(x), 6) not in turning for x in ic])
     bout = _bouts(fc, ic, max_gap_s)
-    return pd.DataFrame({"side": side, "heel_off_s": np.nan, "fc_s": fc, "ic_s": ic,
+    return pd.DataFrame({"side": side, "heel_off_s": heel, "fc_s": fc, "ic_s": ic,
                          "bout": bout, "index": _index(bout, level), "level": level},
                         columns=SWING_COLUMNS)
 
