@@ -111,6 +111,19 @@ def figures(current: SessionData, sessions: list[SessionData]) -> list[Figure]:
             "(none for speed and stride length, which set the ranges, and for toe lift, "
             "which is judged against the other foot).",
             png, "Left and right medians of the key measures with normal ranges"))
+    if current.bursts is not None:
+        from footdrop.report.fes import fes_figure
+
+        png = fes_figure(strides, current.bursts)
+        if png:
+            out.append(Figure(
+                "fig-fes", "Stimulation over each swing (FES)",
+                "One row per swing, in walking order, time from toe-off. Grey: the swing, "
+                "from toe-off to initial contact; coloured: the stimulation burst logged by "
+                "the real-time engine (from the start of its ramp-up to the start of its "
+                "ramp-down). A burst that covers its grey bar stimulated the whole swing; "
+                "× marks a level-walking swing without a burst.",
+                png, "Bars of each swing and its stimulation burst, per foot"))
     if len(sessions) > 1:
         out.append(Figure(
             "fig-trend", "Trend across sessions",
@@ -170,7 +183,16 @@ def build_report(sessions: list[str | Path | SessionData], *, person: str | None
                                               if software and software != __version__
                                               else ""),
         n_sessions=len(data),
+        fes=_fes_table(current),
     )
+
+
+def _fes_table(session: SessionData):
+    if session.bursts is None:
+        return None
+    from footdrop.report.fes import fes_table
+
+    return fes_table(session.strides, session.bursts)
 
 
 def write_report(sessions: list[str | Path | SessionData], out: str | Path, *,

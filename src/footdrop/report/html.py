@@ -232,6 +232,8 @@ def render_html(report: Report) -> str:
         missing = ' class="missing"' if value in ("not given", "not known") else ""
         ids.append(f"<div{wide}><dt>{_e(label)}</dt><dd{missing}>{_e(value)}</dd></div>")
     plots = [_figure(f) for f in report.figures]
+    if report.fes is not None:
+        plots.append(_table(report.fes, "fes"))
     if report.trend is not None:
         plots.append(_table(report.trend, "trend"))
     methods = []

@@ -162,6 +162,7 @@ class Report:
     created: str
     software: str
     n_sessions: int = 1
+    fes: Table | None = None  # the FES section, when the session has a burst log
 
     @property
     def legend(self) -> str:

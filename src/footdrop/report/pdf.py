@@ -75,6 +75,8 @@ def render_pdf(report: Report) -> bytes:
     _heading(pdf, "Plots")
     for fig in report.figures:
         _figure(pdf, fig.title, fig.png, fig.caption)
+    if report.fes is not None:
+        _table(pdf, report.fes, font=7.5)
     if report.trend is not None:
         _table(pdf, report.trend, font=6.5)
     if pdf.get_y() > pdf.h - 90:

@@ -39,7 +39,8 @@ class SessionData:
     """One analysed session: what ``footdrop analyze --out DIR`` wrote.
 
     ``info`` is ``session.json`` (empty for folders written before it existed); ``curves``
-    the arrays of ``curves.npz`` or None.
+    the arrays of ``curves.npz`` or None; ``bursts`` the FES burst logs ``bursts*.csv``
+    (:func:`footdrop.report.fes.read_bursts`) or None.
     """
 
     path: Path
@@ -48,6 +49,7 @@ class SessionData:
     info: dict[str, Any] = field(default_factory=dict)
     curves: dict[str, np.ndarray] | None = None
     notes: list[str] = field(default_factory=list)
+    bursts: pd.DataFrame | None = None
 
     @property
     def person(self) -> str | None:
@@ -74,8 +76,8 @@ class SessionData:
 
 
 def load_session(path: str | Path) -> SessionData:
-    """Read a session folder (``strides.csv`` and ``summary.json``; ``session.json`` and
-    ``curves.npz`` when present)."""
+    """Read a session folder (``strides.csv`` and ``summary.json``; ``session.json``,
+    ``curves.npz`` and FES burst logs ``bursts*.csv`` when present)."""
     from footdrop.assess.compare import read_strides
 
     path = Path(path)
@@ -112,8 +114,10 @@ def load_session(path: str | Path) -> SessionData:
     else:
         notes.append(f"{path.name}: no curves.npz: pitch and toe-height curves not shown "
                      "(run footdrop analyze again to get them)")
+    from footdrop.report.fes import read_bursts
+
     session = SessionData(path=path, strides=strides, summary=summary, info=info,
-                          curves=curves, notes=notes)
+                          curves=curves, notes=notes, bursts=read_bursts(path))
     if info.get("date"):
         parse_date(info["date"], option=f"{path / 'session.json'}: date")
     return session
