@@ -443,6 +443,8 @@ def report(
 def stream(
     replay: Annotated[Path | None, typer.Option(
         "--replay", help="Replay a recording file (any format footdrop reads).")] = None,
+    example: Annotated[bool, typer.Option(
+        "--example", help="Replay the bundled MS recording (the foot of --side).")] = False,
     realtime: Annotated[bool, typer.Option(
         "--realtime", help="Replay at the recording's pace instead of as fast as possible.")]
     = False,
@@ -498,6 +500,17 @@ def stream(
         extension_s=extension_ms / 1000, cap_factor=cap_factor, max_burst_s=max_burst_ms / 1000,
         arm_strides=arm_strides, resume_s=resume_ms / 1000,
         dropout_s=dropout_ms / 1000).validate(placement=placement)
+    if example:
+        from footdrop import io
+        from footdrop.errors import ConfigError
+
+        if replay is not None:
+            raise ConfigError("--example and --replay were both given",
+                              fix="give one of them")
+        if side not in ("left", "right"):
+            raise ConfigError(f"side {side!r} is not left or right", fix="use --side left "
+                                                                          "or --side right")
+        replay, fs = io.example_paths()[side], io.example_info()["fs"]
     settings = StreamSettings(replay=replay, udp=udp, serial=serial, realtime=realtime, fs=fs,
                               format=format, side=side, placement=placement, baudrate=baud,
                               stimulator=stimulator, duration_s=duration)

@@ -108,3 +108,15 @@ def test_udp_stream_from_cli(monkeypatch, capsys, tmp_path):
     assert code == 0, err
     b = pd.read_csv(log)
     assert len(b) >= 7 and (b["reason"] == "ic").sum() >= 7
+
+
+def test_stream_replays_the_bundled_example(monkeypatch, capsys, tmp_path):
+    """--example replays the foot of --side; with --replay, or a side that is neither, it is
+    refused with exit code 2."""
+    code, out, err = run(monkeypatch, capsys, "stream", "--example", "--side", "right",
+                             "--quiet", "--log", tmp_path / "b.csv")
+    assert code == 0, err
+    assert len(pd.read_csv(tmp_path / "b.csv")) == int(out.split(": ")[1].split()[0]) > 50
+    for args, word in ((["--replay", "x.csv"], "both given"), (["--side", "up"], "side")):
+        code, _, err = run(monkeypatch, capsys, "stream", "--example", *args)
+        assert code == 2 and word in err and "Traceback" not in err

@@ -9,8 +9,8 @@ from html import unescape
 import numpy as np
 import pandas as pd
 import pytest
-from report_helpers import run_cli as _run
 
+from cli_run import run_cli
 from footdrop.errors import ReadError
 from footdrop.report.fes import assign, fes_figure, fes_table, read_bursts
 
@@ -67,21 +67,19 @@ def test_burst_logs_are_read_and_checked(tmp_path):
         read_bursts(tmp_path)
 
 
-def test_report_of_a_session_with_burst_logs(example_session, tmp_path, capsys):
+def test_report_of_a_session_with_burst_logs(example_session, tmp_path, monkeypatch, capsys):
     """footdrop stream --log into the session folder, then footdrop report: the FES table
     and figure are in the HTML, with the counts of the logs; a broken log stops the report
     with a message naming the file."""
-    from footdrop import io
-
     session = tmp_path / "visit"
     shutil.copytree(example_session, session)
-    paths = io.example_paths()
     for side in ("left", "right"):
-        code = _run(["stream", "--replay", str(paths[side]), "--fs", "102.4", "--side", side,
-                     "--quiet", "--log", str(session / f"bursts_{side}.csv")])
-        assert code == 0, capsys.readouterr().err
+        code, _, err = run_cli(monkeypatch, capsys, "stream", "--example", "--side", side,
+                               "--quiet", "--log", session / f"bursts_{side}.csv")
+        assert code == 0, err
     logs = {s: pd.read_csv(session / f"bursts_{s}.csv") for s in ("left", "right")}
-    assert _run(["report", str(session), "--out", str(tmp_path / "rep")]) == 0
+    code, _, err = run_cli(monkeypatch, capsys, "report", session, "--out", tmp_path / "rep")
+    assert code == 0, err
     html = (tmp_path / "rep" / "report.html").read_text(encoding="utf-8")
     assert 'id="fes"' in html and 'id="fig-fes"' in html
     block = html[html.index('id="fes"'):]
@@ -94,8 +92,8 @@ def test_report_of_a_session_with_burst_logs(example_session, tmp_path, capsys):
     for cell in rows["Level-walking swings stimulated"]:
         k, n = (int(x) for x in cell.split(" (")[0].split(" of "))
         assert n >= 60 and k >= 0.85 * n
-    capsys.readouterr()
     logs["left"].drop(columns="reason").to_csv(session / "bursts_left.csv", index=False)
-    assert _run(["report", str(session), "--out", str(tmp_path / "rep2")]) != 0
-    err = capsys.readouterr().err
+    code, _, err = run_cli(monkeypatch, capsys, "report", session, "--out", tmp_path / "rep2")
+    assert code != 0
     assert "bursts_left.csv" in err and "reason" in err and "Traceback" not in err
+

@@ -3,9 +3,23 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
-from report_helpers import run_cli as _run
+
+from footdrop.cli import main
+
+
+def _run(args: list[str]) -> int:
+    argv = sys.argv
+    sys.argv = ["footdrop", *args]
+    try:
+        main()
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    finally:
+        sys.argv = argv
+    return 0
 
 
 def test_analyze_with_report(tmp_path, capsys):
