@@ -12,7 +12,7 @@ import pytest
 
 from cli_run import run_cli
 from footdrop.errors import ReadError
-from footdrop.report.fes import assign, fes_figure, fes_table, read_bursts
+from footdrop.report.fes import assign, fes_figure, fes_headline, fes_table, read_bursts
 
 
 def _strides() -> pd.DataFrame:
@@ -43,6 +43,8 @@ def test_bursts_are_set_against_the_swings():
     assert rows["End after initial contact (median)"][0] == "50 ms"  # the IC burst only
     assert rows["Swing time stimulated (median)"][0] == "100 %"
     assert rows["Bursts outside any swing"][0] == "1"
+    assert fes_headline(_strides(), _bursts()) == (
+        "FES: level-walking swings stimulated: left 2 of 3 (67%).")
     png = fes_figure(_strides(), _bursts())
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -82,6 +84,7 @@ def test_report_of_a_session_with_burst_logs(example_session, tmp_path, monkeypa
     assert code == 0, err
     html = (tmp_path / "rep" / "report.html").read_text(encoding="utf-8")
     assert 'id="fes"' in html and 'id="fig-fes"' in html
+    assert "FES: level-walking swings stimulated: left" in html
     block = html[html.index('id="fes"'):]
     block = block[:block.index("</table>")]
     rows = {}

@@ -168,7 +168,7 @@ def build_report(sessions: list[str | Path | SessionData], *, person: str | None
     return Report(
         title=title or "Gait and foot-drop report",
         header=header(current, data, who, order_note),
-        headline=summary.headline(current.summary, boxes),
+        headline=summary.headline(current.summary, boxes) + _fes_headline(current),
         sides=boxes, figures=figs,
         trend=trend_table(data, comparisons) if len(data) > 1 else None,
         trend_note=order_note,
@@ -185,6 +185,14 @@ def build_report(sessions: list[str | Path | SessionData], *, person: str | None
         n_sessions=len(data),
         fes=_fes_table(current),
     )
+
+
+def _fes_headline(session: SessionData) -> list[str]:
+    if session.bursts is None:
+        return []
+    from footdrop.report.fes import fes_headline
+
+    return [fes_headline(session.strides, session.bursts)]
 
 
 def _fes_table(session: SessionData):

@@ -88,6 +88,21 @@ def assign(strides: pd.DataFrame, bursts: pd.DataFrame, side: str) -> pd.DataFra
                          "off_s": off[k], "reason": why[k]}).replace({"on_s": {np.inf: np.nan}})
 
 
+def fes_headline(strides: pd.DataFrame, bursts: pd.DataFrame) -> str:
+    """One sentence for the summary: the share of level-walking swings stimulated."""
+    parts = []
+    for side in SIDES:
+        if not (bursts["side"] == side).any():
+            continue
+        lv = assign(strides, bursts, side)
+        lv = lv[lv["level"]]
+        if len(lv):
+            hit = int(lv["on_s"].notna().sum())
+            parts.append(f"{side} {hit} of {len(lv)} ({100 * hit / len(lv):.0f}%)")
+    return ("FES: level-walking swings stimulated: " + ", ".join(parts) + ".") if parts \
+        else "FES: the burst log holds no swing of this recording."
+
+
 def _median_ms(x: np.ndarray) -> str:
     x = x[np.isfinite(x)]
     return fmt(float(np.median(x)) if len(x) else None, 0, 1000.0, " ms")
