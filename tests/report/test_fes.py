@@ -35,6 +35,7 @@ def test_bursts_are_set_against_the_swings():
     assert list(sw["reason"]) == ["ic", "cap", "", ""]
     t = fes_table(_strides(), _bursts())
     rows = {r[0].lstrip("· "): r[1:] for r in t.rows}
+    assert rows["Trigger"] == ["not logged", "no log"]
     assert rows["Bursts"] == ["3", "no log"]
     assert rows["ended at initial contact (+ extension)"][0] == "1"
     assert rows["ended by the cap"][0] == "1"
@@ -92,6 +93,7 @@ def test_report_of_a_session_with_burst_logs(example_session, tmp_path, monkeypa
         cells = [unescape(c) for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", tr, flags=re.S)]
         rows[cells[0]] = cells[1:]
     assert rows["Bursts"] == [str(len(logs["left"])), str(len(logs["right"]))]
+    assert rows["Trigger"] == ["heel-off", "heel-off"]
     for cell in rows["Level-walking swings stimulated"]:
         k, n = (int(x) for x in cell.split(" (")[0].split(" of "))
         assert n >= 60 and k >= 0.85 * n

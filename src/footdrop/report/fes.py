@@ -63,8 +63,9 @@ def read_bursts(folder: str | Path) -> pd.DataFrame | None:
                 raise ReadError(f"the {s} side is logged in two files ({seen[s].name} and "
                                 f"{f.name})", file=f, fix="keep one burst log per side")
             seen[s] = f
+        trigger = d["trigger"].astype(str) if "trigger" in d else "not logged"
         frames.append(pd.DataFrame({"side": d["side"].astype(str), "on_s": on, "off_s": off,
-                                    "reason": d["reason"].astype(str)}))
+                                    "reason": d["reason"].astype(str), "trigger": trigger}))
     return pd.concat(frames, ignore_index=True).sort_values(["side", "on_s"],
                                                             ignore_index=True)
 
@@ -111,7 +112,7 @@ def _median_ms(x: np.ndarray) -> str:
 def fes_table(strides: pd.DataFrame, bursts: pd.DataFrame) -> Table:
     """Per side: bursts and how they ended, level swings stimulated, and the timing of the
     stimulation against toe-off and the next IC."""
-    labels = ["Bursts", "· ended at initial contact (+ extension)", "· ended by the cap",
+    labels = ["Trigger", "Bursts", "· ended at initial contact (+ extension)", "· ended by the cap",
               "· ended as no step (cancel) or walking stopped (disarm)",
               "· ended by sensor loss, a bad signal or the end of the data",
               "Level-walking swings stimulated", "Start before toe-off (median)",
@@ -121,7 +122,7 @@ def fes_table(strides: pd.DataFrame, bursts: pd.DataFrame) -> Table:
     for side in SIDES:
         b = bursts[bursts["side"] == side]
         if not len(b):
-            cols[side] = ["no log"] + [""] * (len(labels) - 1)
+            cols[side] = ["no log"] * 2 + [""] * (len(labels) - 2)
             continue
         reason = b["reason"]
         sw = assign(strides, bursts, side)
@@ -132,8 +133,10 @@ def fes_table(strides: pd.DataFrame, bursts: pd.DataFrame) -> Table:
         covered = (np.minimum(off, ic) - np.maximum(on, fc)).clip(min=0) / (ic - fc)
         at_ic = lv["reason"] == "ic"
         used = len(sw["on_s"].dropna())
+        trig = b["trigger"].unique() if "trigger" in b else ["not logged"]
         cols[side] = [
-            str(len(b)), str(int((reason == "ic").sum())), str(int((reason == "cap").sum())),
+            ", ".join(sorted(map(str, trig))), str(len(b)),
+            str(int((reason == "ic").sum())), str(int((reason == "cap").sum())),
             str(int(reason.isin(["cancel", "disarm"]).sum())),
             str(int(reason.isin(FAULTS).sum())),
             f"{int(hit.sum())} of {len(lv)}" + (f" ({100 * hit.mean():.0f} %)" if len(lv)
