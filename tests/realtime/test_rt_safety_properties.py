@@ -58,6 +58,7 @@ config_st = st.builds(
     max_burst_s=st.sampled_from([0.5, 1.5]),
     arm_strides=st.sampled_from([1, 3]),
     dropout_s=st.sampled_from([0.01, 0.03, 0.05]),
+    resume_s=st.sampled_from([0.0, 5.0, 10.0]),
 )
 
 
