@@ -50,6 +50,19 @@ def test_bursts_are_set_against_the_swings():
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_a_log_without_strides_of_its_side():
+    """Bursts of a side whose recording gave no stride: counted, nothing stimulated, no plot
+    of that side."""
+    right = _bursts().assign(side="right")
+    t = fes_table(_strides(), right)
+    rows = {r[0].lstrip("· "): r[1:] for r in t.rows}
+    assert rows["Bursts"] == ["no log", "3"]
+    assert rows["Level-walking swings stimulated"][1] == "0 of 0"
+    assert rows["Bursts outside any swing"][1] == "3"
+    assert fes_figure(_strides(), right) is None
+    assert fes_figure(_strides(), pd.concat([_bursts(), right]))[:4] == b"\x89PNG"
+
+
 def test_burst_logs_are_read_and_checked(tmp_path):
     assert read_bursts(tmp_path) is None
     b = _bursts()

@@ -160,6 +160,7 @@ def fes_figure(strides: pd.DataFrame, bursts: pd.DataFrame) -> bytes | None:
     from footdrop.report.plots import GREY, STYLE, WIDTH_IN, _plt, to_png
 
     data = {s: assign(strides, bursts, s) for s in SIDES if (bursts["side"] == s).any()}
+    data = {s: d for s, d in data.items() if len(d)}
     if not data:
         return None
     plt = _plt()
