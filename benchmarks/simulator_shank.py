@@ -35,61 +35,14 @@ import pandas as pd
 
 import footdrop
 from footdrop.simulate import simulate
+from footdrop.simulate.truth import shank_swings, steady_strides
 
 REPO = Path(__file__).resolve().parents[1]
 IMG = REPO / "docs" / "img" / "simulator" / "shank_knee.png"
 SPEEDS = (0.4, 0.8, 1.2, 1.6)
 SEVERITIES = ("none", "mild", "moderate", "severe")
-THIGH, SHANK = 0.42, 0.40  # BodySpec defaults
 N_PHASE = 101
 AROUND_FC = np.arange(-0.20, 0.151, 0.001)  # s, for the toe-off close-up
-
-
-def _leg_distance(flex_deg: np.ndarray) -> np.ndarray:
-    return np.sqrt(THIGH**2 + SHANK**2 + 2 * THIGH * SHANK * np.cos(np.deg2rad(flex_deg)))
-
-
-def swings(res, side: str) -> list[dict]:
-    """Per steady swing of ``side``: the measures of the module docstring."""
-    k = res.body_kinematics[f"{side}_shank"]
-    t, w, knee = k["t"], k["omega_dps"][:, 1], k["knee_flexion"]
-    gap = np.linalg.norm(k["hip"] - k["ankle"], axis=1) - _leg_distance(knee)
-    rate = np.gradient(knee, t)
-    tr = res.truth[res.truth.side == side]
-    inner = tr.level_walking & (tr.stride_id > tr.stride_id.min()) & (
-        tr.stride_id < tr.stride_id.max())
-    out = []
-    for r in tr[inner].itertuples(index=False):
-        ic, fc, nic = r.ic_s, r.fc_s, r.next_ic_s
-        if not np.isfinite([ic, fc, nic]).all():
-            continue
-        sw = (t >= fc) & (t <= nic)
-        i_tr = np.flatnonzero(sw)[np.argmin(w[sw])]
-        pre = (t >= ic + 0.5 * (fc - ic)) & (t <= t[i_tr])
-        i_pk = np.flatnonzero(pre)[np.argmax(w[pre])]
-        after = w[(t > fc) & (t < t[i_tr])]
-        stride = (t >= ic) & (t < nic)
-        i_fc = int(np.searchsorted(t, fc))
-        stance = fc - ic
-        early = (t >= ic) & (t <= ic + 0.3 * stance)
-        late = (t >= ic + 0.3 * stance) & (t <= fc)
-        i_sw = np.flatnonzero(sw)[np.argmax(knee[sw])]
-        out.append({
-            "side": side, "lag_ms": 1000 * (t[i_pk] - fc), "peak_dps": w[i_pk],
-            "trough_dps": w[i_tr],
-            "rerotation_dps": float((after - np.minimum.accumulate(after)).max())
-            if len(after) else 0.0,
-            "knee_ic_deg": float(np.interp(ic, t, knee)),
-            "knee_loading_deg": float(knee[early].max()),
-            "knee_stance_min_deg": float(knee[late].min()),
-            "knee_fc_deg": float(knee[i_fc]), "knee_rate_fc_dps": float(rate[i_fc]),
-            "knee_swing_peak_deg": float(knee[i_sw]),
-            "knee_swing_peak_pct": 100 * (t[i_sw] - ic) / (nic - ic),
-            "stance_pct": 100 * stance / (nic - ic),
-            "gap_max_mm": 1000 * float(np.abs(gap[stride]).max()),
-            "gap_median_mm": 1000 * float(np.median(np.abs(gap[stride]))),
-        })
-    return out
 
 
 def curves(res, side: str) -> dict[str, np.ndarray]:
@@ -97,12 +50,9 @@ def curves(res, side: str) -> dict[str, np.ndarray]:
     over the steady strides of ``side``; with the mean FC in % of the cycle."""
     k = res.body_kinematics[f"{side}_shank"]
     t, w, knee = k["t"], k["omega_dps"][:, 1], k["knee_flexion"]
-    tr = res.truth[res.truth.side == side]
-    inner = tr.level_walking & (tr.stride_id > tr.stride_id.min()) & (
-        tr.stride_id < tr.stride_id.max())
     ph = np.linspace(0, 1, N_PHASE)
     kn, gy, near, fcs = [], [], [], []
-    for r in tr[inner].itertuples(index=False):
+    for r in steady_strides(res, side).itertuples(index=False):
         tt = r.ic_s + ph * (r.next_ic_s - r.ic_s)
         kn.append(np.interp(tt, t, knee))
         gy.append(np.interp(tt, t, w))
@@ -120,7 +70,7 @@ def run(n_strides: int = 12, seed: int = 1, fs: float = 1000.0):
             res = simulate(speed=v, n_strides=n_strides, fs=fs, seed=seed, left=sev, right=sev,
                            noise="none", shanks=True)
             for side in ("left", "right"):
-                rows += [{"speed": v, "severity": sev, **m} for m in swings(res, side)]
+                rows += [{"speed": v, "severity": sev, **m} for m in shank_swings(res, side)]
             if sev == "none":
                 c = [curves(res, s) for s in ("left", "right")]
                 mean_curves[v] = {key: (np.mean([x[key] for x in c], 0)) for key in c[0]}

@@ -16,41 +16,23 @@ import pandas as pd
 import pytest
 
 from footdrop.simulate import simulate
+from footdrop.simulate.truth import shank_swings
 
 SPEEDS = (0.4, 0.8, 1.2, 1.6)
 
 
-def _swings(res, side: str) -> list[dict]:
+#: shank_swings' measures under the names the tests use
+NAMES = {"knee_ic_deg": "knee_ic", "knee_loading_deg": "knee_loading",
+         "knee_stance_min_deg": "knee_stance_min", "knee_fc_deg": "knee_fc",
+         "knee_rate_fc_dps": "knee_rate_fc", "knee_swing_peak_deg": "knee_swing",
+         "knee_swing_peak_pct": "knee_swing_pct", "knee_before_ic_deg": "knee_before_ic",
+         "gap_max_mm": "gap_mm"}
+
+
+def _swings(res, side: str) -> pd.DataFrame:
     """Per steady swing: the shank-rate extremum before the swing relative to FC and the knee
     at the gait events (1 kHz kinematics, segment frame)."""
-    k = res.body_kinematics[f"{side}_shank"]
-    t, w, knee = k["t"], k["omega_dps"][:, 1], k["knee_flexion"]
-    tr = res.truth[res.truth.side == side]
-    inner = tr.level_walking & (tr.stride_id > tr.stride_id.min()) & (
-        tr.stride_id < tr.stride_id.max())
-    out = []
-    for r in tr[inner].itertuples(index=False):
-        ic, fc, nic = r.ic_s, r.fc_s, r.next_ic_s
-        sw = (t >= fc) & (t <= nic)
-        i_tr = np.flatnonzero(sw)[np.argmin(w[sw])]  # mid-swing: fastest backwards
-        pre = (t >= ic + 0.5 * (fc - ic)) & (t <= t[i_tr])
-        i_pk = np.flatnonzero(pre)[np.argmax(w[pre])]  # the extremum before the swing
-        after = w[(t > fc) & (t < t[i_tr])]
-        i_fc = int(np.searchsorted(t, fc))
-        i_sw = np.flatnonzero(sw)[np.argmax(knee[sw])]
-        early, late = (t >= ic) & (t <= ic + 0.3 * (fc - ic)), (t >= ic + 0.3 * (fc - ic)) & (
-            t <= fc)
-        out.append({
-            "lag_ms": 1000 * (t[i_pk] - fc),
-            "rerotation_dps": float((after - np.minimum.accumulate(after)).max()),
-            "knee_ic": float(np.interp(ic, t, knee)), "knee_loading": float(knee[early].max()),
-            "knee_stance_min": float(knee[late].min()), "knee_fc": float(knee[i_fc]),
-            "knee_rate_fc": float((knee[i_fc + 1] - knee[i_fc - 1]) / (t[i_fc + 1] - t[i_fc - 1])),
-            "knee_swing": float(knee[i_sw]), "knee_swing_pct": 100 * (t[i_sw] - ic) / (nic - ic),
-            "knee_before_ic": float(knee[(t > nic - 0.06 * (nic - ic)) & (t < nic)].min()),
-            "gap_mm": 1000 * float(np.abs(k["hip_gap"][(t >= ic) & (t < nic)]).max()),
-        })
-    return out
+    return pd.DataFrame(shank_swings(res, side)).drop(columns="side").rename(columns=NAMES)
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +43,8 @@ def walks():
         for sev in ("none", "severe"):
             res = simulate(speed=v, n_strides=8, fs=1000.0, seed=4, left=sev, right=sev,
                            noise="none", shanks=True)
-            out[v, sev] = pd.DataFrame(_swings(res, "left") + _swings(res, "right"))
+            out[v, sev] = pd.concat([_swings(res, "left"), _swings(res, "right")],
+                                    ignore_index=True)
             assert len(out[v, sev]) >= 10
     return out
 

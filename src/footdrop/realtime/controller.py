@@ -234,10 +234,14 @@ class StimulationController:
             return False
         return usual == usual and at - det.ic_s_ > LATE_TRIGGER * usual
 
+    @property
+    def _resuming(self) -> bool:
+        return self._resume_ref == self._resume_ref  # the rhythm before a break, else NaN
+
     def _stride(self, t: float, det: Any) -> None:
         self._last_ic = t
         cfg = self.config_
-        if self._resume_ref == self._resume_ref and not self.armed_:
+        if self._resuming and not self.armed_:
             if t - self._break_t <= cfg.resume_s:
                 self._resume(t, det)
                 return
@@ -246,7 +250,7 @@ class StimulationController:
         if not det.stride_ok_:
             if self.armed_:
                 self._disarm(t, "incomplete stride")
-            if self._resume_ref != self._resume_ref:  # no resuming: count afresh
+            if not self._resuming:  # count afresh
                 self._strides.clear()
             return
         stride = det.stride_s_
@@ -254,45 +258,40 @@ class StimulationController:
             ref = median(self._strides)
             if abs(stride - ref) > 2.0 * cfg.stride_tolerance * ref:
                 self._disarm(t, f"irregular stride ({stride:.2f} s against {ref:.2f} s)")
-                if self._resume_ref != self._resume_ref:
+                if not self._resuming:
                     self._strides.clear()
                     self._strides.append(stride)
                 return
-        self._strides.append(stride)
-        self._swings.append(det.swing_s_)
-        self._rhythm_limit = cfg.rhythm_factor * median(self._strides)
-        n = int(cfg.arm_strides)
-        if not self.armed_ and len(self._strides) >= n:
-            recent = list(self._strides)[-n:]
-            ref = median(recent)
-            if all(abs(s - ref) <= cfg.stride_tolerance * ref for s in recent):
-                self.armed_ = True
-                if self.state_ == DISARMED:
-                    self.state_ = ARMED
-                self._note(t, "armed", f"{n} consistent strides, median {ref:.2f} s")
+        self._count(t, det)
 
     def _resume(self, t: float, det: Any) -> None:
         """Shortly after a disarm: a stride spanning the break, an incomplete one, or one off
         the rhythm before the break is passed over; a regular one joins the strides from
-        before the break, and arms once the last ``arm_strides`` agree."""
-        cfg = self.config_
+        before the break (:meth:`_count`)."""
         skip, self._skip = self._skip, False
         stride, ref = det.stride_s_, self._resume_ref
-        if skip or not det.stride_ok_ or abs(stride - ref) > cfg.stride_tolerance * ref:
+        if skip or not det.stride_ok_ or abs(stride - ref) > self.config_.stride_tolerance * ref:
             return
-        self._strides.append(stride)
+        self._count(t, det, f"walking resumed {t - self._break_t:.2f} s after the break, "
+                            f"stride {stride:.2f} s against {ref:.2f} s")
+
+    def _count(self, t: float, det: Any, resumed: str = "") -> None:
+        """Count a regular stride; arm once the last ``arm_strides`` agree."""
+        cfg = self.config_
+        self._strides.append(det.stride_s_)
         self._swings.append(det.swing_s_)
+        self._rhythm_limit = cfg.rhythm_factor * median(self._strides)
         n = int(cfg.arm_strides)
+        if self.armed_ or len(self._strides) < n:
+            return
         recent = list(self._strides)[-n:]
-        mid = median(recent)
-        if len(recent) >= n and all(abs(s - mid) <= cfg.stride_tolerance * mid for s in recent):
-            self._resume_ref = _NAN
+        ref = median(recent)
+        if all(abs(s - ref) <= cfg.stride_tolerance * ref for s in recent):
             self.armed_ = True
-            self._rhythm_limit = cfg.rhythm_factor * median(self._strides)
+            self._resume_ref = _NAN
             if self.state_ == DISARMED:
                 self.state_ = ARMED
-            self._note(t, "armed", f"walking resumed {t - self._break_t:.2f} s after the "
-                                   f"break, stride {stride:.2f} s against {ref:.2f} s")
+            self._note(t, "armed", resumed or f"{n} consistent strides, median {ref:.2f} s")
 
     def _disarm(self, t: float, why: str, *, spanning: bool = False) -> None:
         if self.config_.resume_s > 0 and self._strides:

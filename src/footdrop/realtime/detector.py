@@ -88,8 +88,8 @@ for from ``max(shank_load_s, shank_gate_frac ×`` the usual IC to toe-off time) 
 which leaves out the loading response; from then on the peak is the largest ``g`` since the
 last minimum (while the loading response still dies away, the peak restarts with it). It
 must reach ``shank_peak_dps`` and ``push_frac ×`` the median of recent pre-swing peaks, and
-is confirmed once ``g`` falls below ``shank_drop ×`` the peak (0.75, as on the foot: the
-rate falls steeply once the swing begins, and a fall of a quarter stays clear of sensor
+is confirmed once ``g`` falls below ``shank_drop ×`` the peak (0.75; the foot waits for 0.7:
+the rate falls steeply once the swing begins, and a fall of a quarter stays clear of sensor
 noise; see ``docs/realtime.md``). Event time: the peak. Before the first
 complete stride, and when no such peak is seen, the swing rotation itself is the toe-off:
 ``g`` below ``-shank_toe_off_dps`` after at least ``shank_stance_s`` above

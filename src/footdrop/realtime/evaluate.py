@@ -74,7 +74,7 @@ def mocap_swings(reference: Any, side: str, *, max_gap_s: float = 1.5) -> pd.Dat
     ev = reference.events_[reference.events_["side"] == side].reset_index(drop=True)
     fc = ev["fc_s"].to_numpy(float)[:-1]
     ic = ev["ic_s"].to_numpy(float)[1:]
-    heel = ev["heel_off_s"].to_numpy(float)[:-1] if "heel_off_s" in ev else np.full(len(fc), np.nan)
+    heel = ev["heel_off_s"].to_numpy(float)[:-1]
     ok = np.isfinite(fc) & np.isfinite(ic)
     fc, ic, heel = fc[ok], ic[ok], heel[ok]
     st = reference.strides_

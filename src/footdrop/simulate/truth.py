@@ -176,3 +176,65 @@ def side_labels(spec_side, truth: pd.DataFrame, severities: list[float]) -> dict
         "n_strides": int(len(truth)),
         "toe_scuffs": int(truth["toe_scuff"].sum()) if len(truth) else 0,
     }
+
+
+def steady_strides(result, side: str) -> pd.DataFrame:
+    """Truth rows of ``side`` that are level walking and neither its first nor last stride."""
+    tr = result.truth[result.truth["side"] == side]
+    ids = tr["stride_id"]
+    return tr[tr["level_walking"].astype(bool) & (ids > ids.min()) & (ids < ids.max())]
+
+
+def shank_swings(result, side: str) -> list[dict]:
+    """Per steady swing of ``side`` (:func:`steady_strides`), the simulated shank and knee
+    around toe-off against the truth, from the 1 kHz segment kinematics of a walk simulated
+    with ``shanks=True``:
+
+    * ``lag_ms``: the shank's pre-swing forward-rotation peak (largest ``gyr_y`` between
+      mid-stance and the swing's backward-rotation trough) minus the true toe-off (FC);
+      ``peak_dps``, ``trough_dps``: the two rates;
+    * ``rerotation_dps``: after FC, the largest rise of ``gyr_y`` above its running minimum
+      before the trough (0 when the shank only turns further backwards);
+    * knee flexion (deg) at IC, its loading-response peak (first 30 % of stance), its
+      stance minimum (30–100 %), at FC, its rate at FC (deg/s), its swing peak and where in
+      the cycle that lies (%), and its minimum in the last 6 % of the cycle;
+    * ``gap_max_mm``, ``gap_median_mm``: how far the thigh ends from the hip-joint centre
+      over the stride (``hip_gap``).
+    """
+    k = result.body_kinematics[f"{side}_shank"]
+    t, w, knee = k["t"], k["omega_dps"][:, 1], k["knee_flexion"]
+    rate = np.gradient(knee, t)
+    out = []
+    for r in steady_strides(result, side).itertuples(index=False):
+        ic, fc, nic = r.ic_s, r.fc_s, r.next_ic_s
+        if not np.isfinite([ic, fc, nic]).all():
+            continue
+        sw = (t >= fc) & (t <= nic)
+        i_tr = np.flatnonzero(sw)[np.argmin(w[sw])]  # mid-swing: fastest backwards
+        pre = (t >= ic + 0.5 * (fc - ic)) & (t <= t[i_tr])
+        i_pk = np.flatnonzero(pre)[np.argmax(w[pre])]  # the extremum before the swing
+        after = w[(t > fc) & (t < t[i_tr])]
+        stride = (t >= ic) & (t < nic)
+        i_fc = int(np.searchsorted(t, fc))
+        stance = fc - ic
+        early = (t >= ic) & (t <= ic + 0.3 * stance)
+        late = (t >= ic + 0.3 * stance) & (t <= fc)
+        i_sw = np.flatnonzero(sw)[np.argmax(knee[sw])]
+        gap = np.abs(k["hip_gap"][stride])
+        out.append({
+            "side": side, "lag_ms": 1000 * (t[i_pk] - fc), "peak_dps": w[i_pk],
+            "trough_dps": w[i_tr],
+            "rerotation_dps": float((after - np.minimum.accumulate(after)).max())
+            if len(after) else 0.0,
+            "knee_ic_deg": float(np.interp(ic, t, knee)),
+            "knee_loading_deg": float(knee[early].max()),
+            "knee_stance_min_deg": float(knee[late].min()),
+            "knee_fc_deg": float(knee[i_fc]), "knee_rate_fc_dps": float(rate[i_fc]),
+            "knee_swing_peak_deg": float(knee[i_sw]),
+            "knee_swing_peak_pct": 100 * (t[i_sw] - ic) / (nic - ic),
+            "knee_before_ic_deg": float(knee[(t > nic - 0.06 * (nic - ic)) & (t < nic)].min()),
+            "stance_pct": 100 * stance / (nic - ic),
+            "gap_max_mm": 1000 * float(gap.max()),
+            "gap_median_mm": 1000 * float(np.median(gap)),
+        })
+    return out
